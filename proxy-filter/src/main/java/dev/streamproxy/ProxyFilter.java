@@ -1,0 +1,141 @@
+package dev.streamproxy;
+
+import dev.streamproxy.internal.ProxyHandler;
+import dev.streamproxy.internal.client.UpstreamClient;
+import dev.streamproxy.internal.route.PrefixRoute;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A servlet filter that forwards the requests under one path prefix to an upstream, streaming bodies both ways
+ * over pooled keep-alive connections. Requests outside the prefix continue down the filter chain untouched.
+ *
+ * <p>Declare it in {@code web.xml} with the init-params listed on {@link ProxyConfig}, or register an instance built
+ * with {@link #ProxyFilter(ProxyConfig)} through {@code ServletContext.addFilter}. Each instance owns one pooled
+ * HTTP client, created in {@link #init} and closed in {@link #destroy}.
+ *
+ * <p>After {@code init} the instance is also published as the servlet-context attribute
+ * {@link #contextAttributeName(String)}, so the application (a health page, a metrics exporter) can read
+ * {@link #poolStatistics()}.
+ */
+public class ProxyFilter implements Filter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyFilter.class);
+
+    private final ProxyConfig presetConfig;
+    private volatile ProxyConfig config;
+    private volatile String name = "streamproxy";
+    private volatile PrefixRoute route;
+    private volatile UpstreamClient client;
+    private volatile ProxyHandler handler;
+
+    /** For {@code web.xml}: the configuration is read from the init-params in {@link #init}. */
+    public ProxyFilter() {
+        this.presetConfig = null;
+    }
+
+    /**
+     * For programmatic registration: init-params, if any, are ignored.
+     *
+     * @param config the validated configuration
+     */
+    public ProxyFilter(ProxyConfig config) {
+        if (config == null) {
+            throw new IllegalArgumentException("streamproxy: config must not be null");
+        }
+        this.presetConfig = config;
+    }
+
+    /**
+     * The servlet-context attribute under which an initialised filter publishes itself.
+     *
+     * @param filterName the filter's name in {@code web.xml} or {@code addFilter}
+     * @return {@code dev.streamproxy.ProxyFilter/<filterName>}
+     */
+    public static String contextAttributeName(String filterName) {
+        return ProxyFilter.class.getName() + "/" + filterName;
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        if (filterConfig != null && filterConfig.getFilterName() != null) {
+            name = filterConfig.getFilterName();
+        }
+        ProxyConfig cfg;
+        try {
+            cfg = presetConfig != null ? presetConfig : ProxyConfig.fromParameters(initParameters(filterConfig));
+        } catch (IllegalArgumentException e) {
+            throw new ServletException("[" + name + "] " + e.getMessage(), e);
+        }
+        config = cfg;
+        route = new PrefixRoute(cfg.prefix());
+        client = new UpstreamClient(cfg);
+        handler = new ProxyHandler(name, cfg, client);
+        if (filterConfig != null && filterConfig.getServletContext() != null) {
+            filterConfig.getServletContext().setAttribute(contextAttributeName(name), this);
+        }
+        LOG.info("[{}] proxying '{}/**' to {} (pool of {})", name, cfg.prefix(), cfg.targetUri(), cfg.maxConnections());
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        ProxyHandler h = handler;
+        if (h == null) {
+            throw new ServletException("[" + name + "] streamproxy filter used before init() or after destroy()");
+        }
+        if (request instanceof HttpServletRequest req && response instanceof HttpServletResponse resp) {
+            String rest = route.match(req);
+            if (rest != null) {
+                h.proxy(req, resp, rest);
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    @Override
+    public void destroy() {
+        handler = null;
+        UpstreamClient c = client;
+        client = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /** @return the configuration in force, or null before {@link #init} */
+    public ProxyConfig config() {
+        return config;
+    }
+
+    /** @return a snapshot of the upstream connection pool; all zero before {@link #init} and after {@link #destroy} */
+    public PoolStatistics poolStatistics() {
+        UpstreamClient c = client;
+        return c == null ? new PoolStatistics(0, 0, 0, 0) : c.statistics();
+    }
+
+    private static Map<String, String> initParameters(FilterConfig filterConfig) {
+        if (filterConfig == null) {
+            return Map.of();
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        for (String n : Collections.list(filterConfig.getInitParameterNames())) {
+            params.put(n, filterConfig.getInitParameter(n));
+        }
+        return params;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.streamproxy.internal;
+
+import dev.streamproxy.ProxyConfig;
+import dev.streamproxy.internal.body.BufferPool;
+import dev.streamproxy.internal.body.RequestBodies;
+import dev.streamproxy.internal.body.ResponseBodyStreamer;
+import dev.streamproxy.internal.client.UpstreamClient;
+import dev.streamproxy.internal.error.ClientGoneException;
+import dev.streamproxy.internal.error.ErrorResponses;
+import dev.streamproxy.internal.error.ExchangeAbortedException;
+import dev.streamproxy.internal.error.UpstreamFailure;
+import dev.streamproxy.internal.header.ForwardedHeadersWriter;
+import dev.streamproxy.internal.header.RedirectRewriter;
+import dev.streamproxy.internal.header.RequestHeaderCopier;
+import dev.streamproxy.internal.header.ResponseHeaderCopier;
+import dev.streamproxy.internal.header.TrustedProxies;
+import dev.streamproxy.internal.route.PathSafety;
+import dev.streamproxy.internal.route.PrefixRoute;
+import dev.streamproxy.internal.route.TargetSelector;
+import dev.streamproxy.internal.route.UpstreamTarget;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One proxied exchange, as a script of named steps: check the request, choose the target, build the upstream
+ * request, copy headers, add forwarding headers, attach the streamed body, send, copy status and headers, stream the
+ * body back, release. Every failure ends in {@link #onFailure}: a status code before the response is committed, an
+ * aborted client connection after.
+ *
+ * <p>Every log line starts with the filter name and a request id ({@code [api] #42}); header values are never
+ * logged, so {@code Authorization} and {@code Cookie} cannot leak into logs.
+ */
+public final class ProxyHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.streamproxy.ProxyFilter");
+
+    private final String name;
+    private final String prefix;
+    private final boolean rewriteRedirects;
+    private final long maxRequestBodySize;
+    private final UpstreamClient client;
+    private final TargetSelector targets;
+    private final RequestHeaderCopier requestHeaders;
+    private final ForwardedHeadersWriter forwardedHeaders;
+    private final Map<UpstreamTarget, ResponseHeaderCopier> responseHeaders = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    /**
+     * @param name   the filter's name, for log lines
+     * @param config the validated config
+     * @param client the pooled client this filter owns
+     */
+    public ProxyHandler(String name, ProxyConfig config, UpstreamClient client) {
+        this.name = name;
+        this.prefix = config.prefix();
+        this.rewriteRedirects = config.rewriteRedirects();
+        this.maxRequestBodySize = config.maxRequestBodySize();
+        this.client = client;
+        this.targets = TargetSelector.single(new UpstreamTarget(config.targetUri()));
+        this.requestHeaders = new RequestHeaderCopier(config.preserveHost());
+        this.forwardedHeaders = new ForwardedHeadersWriter(config.forwardedHeaders(), config.prefix(),
+                TrustedProxies.parse(String.join(",", config.trustedProxies())));
+    }
+
+    /**
+     * Proxies one request that the route matched.
+     *
+     * @param request  the client request
+     * @param response the client response
+     * @param rest     the raw path after context path and prefix, or {@link PrefixRoute#AMBIGUOUS}
+     * @throws ExchangeAbortedException only when the upstream failed after the response was committed, so the
+     *                                  container closes the client connection instead of completing the response
+     */
+    public void proxy(HttpServletRequest request, HttpServletResponse response, String rest) throws IOException {
+        long id = ids.incrementAndGet();
+        if (!checkRequest(id, request, response, rest)) {
+            return;
+        }
+        UpstreamTarget target = targets.select(request);
+        HttpUriRequestBase upstream = rewriteTarget(request, target, rest);
+        requestHeaders.copy(request, upstream);
+        forwardedHeaders.write(request, upstream);
+        byte[] buffer = BufferPool.acquire();
+        ClassicHttpResponse upstreamResponse = null;
+        try {
+            RequestBodies.attach(request, upstream, buffer, maxRequestBodySize);
+            upstreamResponse = client.open(target.host(), upstream);
+            copyResponseHead(request, response, target, upstreamResponse);
+            streamResponseBody(request, response, upstreamResponse, buffer);
+        } catch (IOException | RuntimeException e) {
+            // discard, never drain: the connection goes away with whatever is left of the exchange
+            upstream.cancel();
+            onFailure(id, request, response, e);
+        } finally {
+            closeQuietly(upstreamResponse);
+            BufferPool.release(buffer);
+        }
+    }
+
+    /** Refuses what must never be forwarded: ambiguous paths (400) and TRACE/CONNECT (405). */
+    private boolean checkRequest(long id, HttpServletRequest request, HttpServletResponse response, String rest) {
+        String method = request.getMethod();
+        if ("TRACE".equals(method) || "CONNECT".equals(method)) {
+            ErrorResponses.send(response, 405, "405 Method Not Allowed\n");
+            return false;
+        }
+        if (rest == PrefixRoute.AMBIGUOUS || !PathSafety.isSafe(rest)) {
+            LOG.info("[{}] #{} {} {} -> 400: ambiguous path refused", name, id, method, request.getRequestURI());
+            ErrorResponses.send(response, 400, "400 Bad Request: ambiguous path\n");
+            return false;
+        }
+        return true;
+    }
+
+    /** The upstream request line: same method, the target's base path joined to the raw rest and raw query. */
+    private static HttpUriRequestBase rewriteTarget(HttpServletRequest request, UpstreamTarget target, String rest) {
+        HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.rootUri());
+        // setPath keeps the raw string: nothing is decoded and re-encoded on the way
+        upstream.setPath(target.requestTarget(rest, request.getQueryString()));
+        return upstream;
+    }
+
+    private void copyResponseHead(HttpServletRequest request, HttpServletResponse response, UpstreamTarget target,
+                                  ClassicHttpResponse upstream) {
+        response.setStatus(upstream.getCode());
+        responseHeaders.computeIfAbsent(target, this::newResponseHeaderCopier).copy(upstream, request, response);
+        HttpEntity entity = upstream.getEntity();
+        if (entity != null && entity.getContentLength() >= 0) {
+            response.setContentLengthLong(entity.getContentLength());
+        } else if (entity == null) {
+            // HEAD and 304 describe a body they do not carry: their Content-Length is passed through as sent
+            Header length = upstream.getFirstHeader("Content-Length");
+            if (length != null) {
+                response.setHeader("Content-Length", length.getValue());
+            }
+        }
+    }
+
+    private static void streamResponseBody(HttpServletRequest request, HttpServletResponse response,
+                                           ClassicHttpResponse upstream, byte[] buffer) throws IOException {
+        HttpEntity entity = upstream.getEntity();
+        if (entity == null || "HEAD".equals(request.getMethod())) {
+            return;
+        }
+        ResponseBodyStreamer.copy(entity.getContent(), responseStream(response), buffer);
+    }
+
+    private static java.io.OutputStream responseStream(HttpServletResponse response) throws ClientGoneException {
+        try {
+            return response.getOutputStream();
+        } catch (IOException e) {
+            throw new ClientGoneException("client response unavailable: " + e, e);
+        }
+    }
+
+    private void onFailure(long id, HttpServletRequest request, HttpServletResponse response, Throwable failure)
+            throws ExchangeAbortedException {
+        UpstreamFailure kind = UpstreamFailure.classify(failure);
+        if (kind == UpstreamFailure.CLIENT_GONE) {
+            LOG.debug("[{}] #{} {} {}: client went away, upstream exchange aborted: {}", name, id,
+                    request.getMethod(), request.getRequestURI(), failure.getMessage());
+            ErrorResponses.send(response, kind);
+            return;
+        }
+        boolean answered = ErrorResponses.send(response, kind);
+        String cause = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        if (answered) {
+            if (kind == UpstreamFailure.TOO_LARGE) {
+                LOG.info("[{}] #{} {} {} -> 413: {}", name, id, request.getMethod(), request.getRequestURI(), cause);
+            } else {
+                LOG.warn("[{}] #{} {} {} -> {}: {}", name, id, request.getMethod(), request.getRequestURI(),
+                        kind.status(), cause);
+            }
+            return;
+        }
+        LOG.warn("[{}] #{} {} {}: upstream failed after the response started, aborting the client connection: {}",
+                name, id, request.getMethod(), request.getRequestURI(), cause);
+        throw new ExchangeAbortedException("[" + name + "] #" + id + " upstream failed mid-response; connection aborted");
+    }
+
+    private ResponseHeaderCopier newResponseHeaderCopier(UpstreamTarget target) {
+        return new ResponseHeaderCopier(rewriteRedirects ? new RedirectRewriter(target, prefix) : null);
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
+        if (response != null) {
+            try {
+                response.close();
+            } catch (IOException | RuntimeException e) {
+                // the connection was already discarded or released; nothing is left to free
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.streamproxy.internal.body;
+
+import dev.streamproxy.internal.error.ClientGoneException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Copies the upstream's response body to the client as it arrives, through the exchange's pooled buffer.
+ *
+ * <p>Whenever the upstream has nothing more ready, what was copied is flushed to the client at once, so server-sent
+ * events and streamed tokens reach the client as the upstream produces them, while a fast bulk download still moves
+ * in full buffers. A failure writing to the client raises {@link ClientGoneException}; a failure reading the upstream
+ * propagates as the upstream's own {@code IOException}.
+ */
+public final class ResponseBodyStreamer {
+
+    private ResponseBodyStreamer() {
+    }
+
+    /**
+     * @param upstream the upstream entity's stream
+     * @param client   the servlet output stream
+     * @param buffer   the exchange's copy buffer
+     * @return the number of bytes copied
+     * @throws ClientGoneException when the client can no longer be written to
+     * @throws IOException         when the upstream body fails
+     */
+    public static long copy(InputStream upstream, OutputStream client, byte[] buffer) throws IOException {
+        long total = 0;
+        int n;
+        while ((n = upstream.read(buffer)) >= 0) {
+            if (n == 0) {
+                continue;
+            }
+            total += n;
+            write(client, buffer, n);
+            if (upstream.available() == 0) {
+                flush(client);
+            }
+        }
+        return total;
+    }
+
+    private static void write(OutputStream client, byte[] buffer, int n) throws ClientGoneException {
+        try {
+            client.write(buffer, 0, n);
+        } catch (IOException e) {
+            throw new ClientGoneException("client response write failed: " + e, e);
+        }
+    }
+
+    private static void flush(OutputStream client) throws ClientGoneException {
+        try {
+            client.flush();
+        } catch (IOException e) {
+            throw new ClientGoneException("client response flush failed: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.streamproxy.internal.body;
+
+import dev.streamproxy.internal.error.ClientGoneException;
+import dev.streamproxy.internal.error.RequestTooLargeException;
+import org.apache.hc.core5.function.Supplier;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The client's request body as an HttpClient entity that is never held: {@link #writeTo} copies the servlet input
+ * stream to the upstream connection through one pooled buffer as the bytes arrive.
+ *
+ * <p>Whenever the client has nothing more ready, what was copied so far is flushed upstream, so an upstream sees
+ * the start of a slow upload (or of a bidirectional stream) without waiting for HttpClient's buffer to fill. A
+ * client that sends fewer bytes than its {@code Content-Length}, or whose connection fails, raises
+ * {@link ClientGoneException}, which makes HttpClient discard the upstream connection: a truncated body never
+ * becomes a complete upstream request.
+ */
+public final class StreamingRequestEntity implements HttpEntity {
+
+    private final InputStream in;
+    private final long length;
+    private final long limit;
+    private final byte[] buffer;
+    private final int prefilled;
+
+    /**
+     * @param in        the servlet input stream
+     * @param length    the declared length, or -1 for chunked
+     * @param limit     the largest body allowed, or -1 for no limit
+     * @param buffer    the exchange's copy buffer
+     * @param prefilled bytes already read into {@code buffer} (by the form-body probe), sent first
+     */
+    public StreamingRequestEntity(InputStream in, long length, long limit, byte[] buffer, int prefilled) {
+        this.in = in;
+        this.length = length;
+        this.limit = limit;
+        this.buffer = buffer;
+        this.prefilled = prefilled;
+    }
+
+    @Override
+    public void writeTo(OutputStream out) throws IOException {
+        long total = prefilled;
+        if (prefilled > 0) {
+            out.write(buffer, 0, prefilled);
+        }
+        while (length < 0 || total < length) {
+            int n = readClient(total);
+            if (n < 0) {
+                break;
+            }
+            total += n;
+            if (limit >= 0 && total > limit) {
+                throw new RequestTooLargeException(limit);
+            }
+            out.write(buffer, 0, n);
+            if (available() == 0) {
+                out.flush();
+            }
+        }
+        if (length >= 0 && total != length) {
+            throw new ClientGoneException("client sent " + total + " of " + length + " body bytes", null);
+        }
+    }
+
+    private int readClient(long total) throws ClientGoneException {
+        try {
+            int max = length < 0 ? buffer.length : (int) Math.min(buffer.length, length - total);
+            return in.read(buffer, 0, max);
+        } catch (IOException e) {
+            throw new ClientGoneException("client request body failed: " + e, e);
+        }
+    }
+
+    private int available() {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public boolean isRepeatable() {
+        return false;
+    }
+
+    @Override
+    public InputStream getContent() {
+        throw new UnsupportedOperationException("a streamed request body can only be written once, with writeTo");
+    }
+
+    @Override
+    public boolean isStreaming() {
+        return true;
+    }
+
+    @Override
+    public long getContentLength() {
+        return length;
+    }
+
+    @Override
+    public String getContentType() {
+        return null; // the client's Content-Type header is copied as a header
+    }
+
+    @Override
+    public String getContentEncoding() {
+        return null; // likewise Content-Encoding: the body is forwarded as sent, never re-coded
+    }
+
+    @Override
+    public boolean isChunked() {
+        return length < 0;
+    }
+
+    @Override
+    public Set<String> getTrailerNames() {
+        return Set.of();
+    }
+
+    @Override
+    public Supplier<List<? extends Header>> getTrailers() {
+        return null;
+    }
+
+    @Override
+    public void close() {
+        // the servlet input stream belongs to the container
+    }
+}

@@ -1,0 +1,115 @@
+package dev.streamproxy.internal.config;
+
+import dev.streamproxy.ForwardedHeaders;
+import dev.streamproxy.ProxyConfig;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Turns string init-params into a {@link ProxyConfig}. Type errors are reported here; range and form checks are
+ * left to {@link ProxyConfig.Builder#build()}, so both ways of configuring share one validation.
+ */
+public final class InitParameterParser {
+
+    /** Every init-param the filter understands; any other name is a typo and fails {@code init()}. */
+    public static final Set<String> NAMES = Set.of(
+            "targetUri", "prefix", "maxConnections", "connectTimeout", "responseTimeout",
+            "connectionRequestTimeout", "idleTimeout", "preserveHost", "forwardedHeaders", "rewriteRedirects",
+            "trustedProxies", "maxRequestBodySize");
+
+    private InitParameterParser() {
+    }
+
+    /** Parses and validates; see {@link ProxyConfig#fromParameters(Map)}. */
+    public static ProxyConfig parse(Map<String, String> params) {
+        for (String name : params.keySet()) {
+            if (!NAMES.contains(name)) {
+                throw new IllegalArgumentException("streamproxy: unknown init-param '" + name
+                        + "': expected one of " + String.join(", ", NAMES.stream().sorted().toList()));
+            }
+        }
+        ProxyConfig.Builder b = ProxyConfig.builder();
+        String target = params.get("targetUri");
+        if (target == null || target.isBlank()) {
+            b.targetUri((java.net.URI) null);
+        } else {
+            b.targetUri(target);
+        }
+        with(params, "prefix", b::prefix);
+        with(params, "maxConnections", v -> b.maxConnections(parseInt("maxConnections", v)));
+        withDuration(params, "connectTimeout", b::connectTimeout);
+        withDuration(params, "responseTimeout", b::responseTimeout);
+        withDuration(params, "connectionRequestTimeout", b::connectionRequestTimeout);
+        withDuration(params, "idleTimeout", b::idleTimeout);
+        with(params, "preserveHost", v -> b.preserveHost(parseBoolean("preserveHost", v)));
+        with(params, "forwardedHeaders", v -> b.forwardedHeaders(parseForwarded(v)));
+        with(params, "rewriteRedirects", v -> b.rewriteRedirects(parseBoolean("rewriteRedirects", v)));
+        with(params, "trustedProxies", v -> b.trustedProxies(splitList(v)));
+        with(params, "maxRequestBodySize", v -> b.maxRequestBodySize(SizeParser.parse("maxRequestBodySize", v)));
+        return b.build();
+    }
+
+    private static void with(Map<String, String> params, String name, Consumer<String> setter) {
+        String value = params.get(name);
+        if (value != null) {
+            setter.accept(value.trim());
+        }
+    }
+
+    private static void withDuration(Map<String, String> params, String name, Consumer<Duration> setter) {
+        with(params, name, v -> setter.accept(DurationParser.parse(name, v)));
+    }
+
+    private static List<String> splitList(String value) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : value.split("[,\\s]+")) {
+            if (!entry.isEmpty()) {
+                entries.add(entry);
+            }
+        }
+        return entries;
+    }
+
+    static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ConfigValidator.invalid(name, value, "a whole number");
+        }
+    }
+
+    static boolean parseBoolean(String name, String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw ConfigValidator.invalid(name, value, "true or false");
+        }
+    }
+
+    static ForwardedHeaders parseForwarded(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "true":
+            case "x-forwarded":
+                return ForwardedHeaders.X_FORWARDED;
+            case "forwarded":
+                return ForwardedHeaders.FORWARDED;
+            case "both":
+                return ForwardedHeaders.BOTH;
+            case "false":
+            case "none":
+                return ForwardedHeaders.NONE;
+            default:
+                throw ConfigValidator.invalid("forwardedHeaders", value,
+                        "true, false, x-forwarded, forwarded, both or none");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.streamproxy.internal.error;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** Writes the proxy's own short answers: errors it detected and requests it refuses. */
+public final class ErrorResponses {
+
+    private ErrorResponses() {
+    }
+
+    /**
+     * Replaces whatever was staged on an uncommitted response with a short plain-text answer.
+     *
+     * @param response the client response; nothing is written when it is already committed
+     * @param status   the status code
+     * @param body     the text body
+     * @return false when the response was already committed, so the caller must abort the connection instead
+     */
+    public static boolean send(HttpServletResponse response, int status, String body) {
+        if (response.isCommitted()) {
+            return false;
+        }
+        try {
+            response.reset();
+            response.setStatus(status);
+            response.setContentType("text/plain;charset=UTF-8");
+            response.setHeader("Cache-Control", "no-store");
+            if (status == 503) {
+                response.setHeader("Retry-After", "1");
+            }
+            if (status == 405) {
+                response.setHeader("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            response.setContentLength(bytes.length);
+            response.getOutputStream().write(bytes);
+        } catch (IOException | IllegalStateException e) {
+            // the client is gone; there is no one left to tell
+        }
+        return true;
+    }
+
+    /** Sends the answer for a classified failure. */
+    public static boolean send(HttpServletResponse response, UpstreamFailure failure) {
+        return send(response, failure.status(), failure.body());
+    }
+}
