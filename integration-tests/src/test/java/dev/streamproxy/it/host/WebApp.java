@@ -1,0 +1,25 @@
+package dev.streamproxy.it.host;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.Servlet;
+
+import java.util.List;
+
+/**
+ * A web application described independently of the container: filters in chain order, and one servlet mapped as
+ * the default servlet ({@code /}) that serves every path no filter answered.
+ *
+ * @param contextPath e.g. {@code /ctx}
+ * @param filters     filters in the order they run
+ * @param servlet     the application's own servlet
+ */
+public record WebApp(String contextPath, List<FilterMapping> filters, Servlet servlet) {
+
+    /**
+     * @param name       the filter name (what {@code web.xml} calls filter-name)
+     * @param filter     the instance
+     * @param urlPattern one servlet url-pattern, e.g. {@code /api/*}
+     */
+    public record FilterMapping(String name, Filter filter, String urlPattern) {
+    }
+}
