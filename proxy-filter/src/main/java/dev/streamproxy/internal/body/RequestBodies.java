@@ -26,6 +26,7 @@ import java.util.Map;
 public final class RequestBodies {
 
     private static final String FORM = "application/x-www-form-urlencoded";
+    private static final ByteArrayEntity EMPTY = new ByteArrayEntity(new byte[0], null);
 
     private RequestBodies() {
     }
@@ -48,6 +49,11 @@ public final class RequestBodies {
         if (limit >= 0 && length > limit) {
             throw new RequestTooLargeException(limit);
         }
+        if (length == 0) {
+            // an explicit empty body: repeatable, so a bodiless request may still be retried on a stale connection
+            to.setEntity(EMPTY);
+            return;
+        }
         InputStream in;
         try {
             in = from.getInputStream();
@@ -55,7 +61,7 @@ public final class RequestBodies {
             throw new BodyUnavailableException(e);
         }
         int prefilled = 0;
-        if (length != 0 && isForm(from) && from.getHeader("Expect") == null) {
+        if (isForm(from) && from.getHeader("Expect") == null) {
             // An earlier filter may have called getParameter(), which makes the container consume a form body;
             // the stream is then at its end and the body must be rebuilt from the parameters. Forms are small
             // and already parsed into memory by the container, so this copy holds nothing new.

@@ -127,7 +127,8 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     /**
-     * Retries once, and only the keep-alive race: an idempotent request without a body, sent on a pooled connection
+     * Retries once, and only the keep-alive race: an idempotent request without a body (or with an explicitly empty
+     * one), sent on a pooled connection
      * the upstream had already closed, so no response came back. Never a request with a body (it has started to
      * stream and cannot be replayed), never a response the upstream did send (a 503 is passed through, not retried).
      */
@@ -137,7 +138,7 @@ public final class UpstreamClient implements AutoCloseable {
             return execCount <= 1
                     && exception instanceof NoHttpResponseException
                     && IDEMPOTENT.contains(request.getMethod())
-                    && !(request instanceof ClassicHttpRequest r && r.getEntity() != null);
+                    && !(request instanceof ClassicHttpRequest r && r.getEntity() != null && !r.getEntity().isRepeatable());
         }
 
         @Override
