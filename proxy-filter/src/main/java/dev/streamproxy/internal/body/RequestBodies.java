@@ -1,6 +1,5 @@
 package dev.streamproxy.internal.body;
 
-import dev.streamproxy.internal.error.BodyUnavailableException;
 import dev.streamproxy.internal.error.ClientGoneException;
 import dev.streamproxy.internal.error.RequestTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,7 +37,6 @@ public final class RequestBodies {
      * @param limit  {@code maxRequestBodySize}, or -1
      * @throws RequestTooLargeException when the declared length is over the limit (before the upstream is contacted)
      * @throws ClientGoneException      when the client's stream fails while probing a form body
-     * @throws BodyUnavailableException when an earlier filter already read the body as characters
      */
     public static void attach(HttpServletRequest from, ClassicHttpRequest to, byte[] buffer, long limit)
             throws IOException {
@@ -54,24 +52,20 @@ public final class RequestBodies {
             to.setEntity(EMPTY);
             return;
         }
-        InputStream in;
-        try {
-            in = from.getInputStream();
-        } catch (IllegalStateException e) {
-            throw new BodyUnavailableException(e);
-        }
+        InputStream in = null;
         int prefilled = 0;
         if (isForm(from) && from.getHeader("Expect") == null) {
             // An earlier filter may have called getParameter(), which makes the container consume a form body;
             // the stream is then at its end and the body must be rebuilt from the parameters. Forms are small
             // and already parsed into memory by the container, so this copy holds nothing new.
+            in = StreamingRequestEntity.open(from);
             prefilled = probe(in, buffer, length);
             if (prefilled < 0) {
                 to.setEntity(new ByteArrayEntity(reencodeForm(from), null));
                 return;
             }
         }
-        to.setEntity(new StreamingRequestEntity(in, length, limit, buffer, prefilled));
+        to.setEntity(new StreamingRequestEntity(from, in, length, limit, buffer, prefilled));
     }
 
     private static int probe(InputStream in, byte[] buffer, long length) throws ClientGoneException {

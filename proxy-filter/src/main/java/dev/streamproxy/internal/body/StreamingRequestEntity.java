@@ -1,7 +1,9 @@
 package dev.streamproxy.internal.body;
 
+import dev.streamproxy.internal.error.BodyUnavailableException;
 import dev.streamproxy.internal.error.ClientGoneException;
 import dev.streamproxy.internal.error.RequestTooLargeException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.hc.core5.function.Supplier;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -24,20 +26,24 @@ import java.util.Set;
  */
 public final class StreamingRequestEntity implements HttpEntity {
 
-    private final InputStream in;
+    private final HttpServletRequest request;
+    private InputStream in;
     private final long length;
     private final long limit;
     private final byte[] buffer;
     private final int prefilled;
 
     /**
-     * @param in        the servlet input stream
+     * @param request   the client request, whose input stream is opened only when the upstream wants the body
+     * @param in        the input stream if it was already opened (by the form-body probe), else null
      * @param length    the declared length, or -1 for chunked
      * @param limit     the largest body allowed, or -1 for no limit
      * @param buffer    the exchange's copy buffer
      * @param prefilled bytes already read into {@code buffer} (by the form-body probe), sent first
      */
-    public StreamingRequestEntity(InputStream in, long length, long limit, byte[] buffer, int prefilled) {
+    public StreamingRequestEntity(HttpServletRequest request, InputStream in, long length, long limit, byte[] buffer,
+                                  int prefilled) {
+        this.request = request;
         this.in = in;
         this.length = length;
         this.limit = limit;
@@ -47,6 +53,11 @@ public final class StreamingRequestEntity implements HttpEntity {
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
+        if (in == null) {
+            // Opened here, not earlier: containers answer the client's "Expect: 100-continue" when the stream is
+            // opened, and that must wait until the upstream has agreed to take the body.
+            in = open(request);
+        }
         long total = prefilled;
         if (prefilled > 0) {
             out.write(buffer, 0, prefilled);
@@ -74,6 +85,16 @@ public final class StreamingRequestEntity implements HttpEntity {
         try {
             int max = length < 0 ? buffer.length : (int) Math.min(buffer.length, length - total);
             return in.read(buffer, 0, max);
+        } catch (IOException e) {
+            throw new ClientGoneException("client request body failed: " + e, e);
+        }
+    }
+
+    static InputStream open(HttpServletRequest request) throws IOException {
+        try {
+            return request.getInputStream();
+        } catch (IllegalStateException e) {
+            throw new BodyUnavailableException(e);
         } catch (IOException e) {
             throw new ClientGoneException("client request body failed: " + e, e);
         }
