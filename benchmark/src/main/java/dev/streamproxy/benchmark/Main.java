@@ -1,0 +1,89 @@
+package dev.streamproxy.benchmark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Properties;
+
+/**
+ * The benchmark's entry point: {@code java -jar benchmark/target/benchmark.jar [--quick|--huge]}. This JVM is the
+ * load generator and the conductor; the upstream and each contender run in their own processes. See README.md.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        Progress progress = new Progress();
+        RunRecord run = new RunRecord();
+        run.logDir = o.out.resolve("logs");
+        run.reps = o.reps;
+        Files.createDirectories(run.logDir);
+        Launcher launcher = new Launcher(o.contenderJava, o.contenderFlags(), run.logDir);
+        describe(o, run, launcher);
+        progress.say("streamproxy benchmark, " + o.mode + " mode, results in " + o.out.toAbsolutePath());
+        run.info.forEach((k, v) -> progress.say("  " + k + ": " + v));
+        if (o.mode.equals("huge")) {
+            Huge.run(o, run, launcher, progress);
+            progress.say("wrote " + o.out.resolve("huge.md"));
+            return;
+        }
+        new Race(o, run, launcher, progress).run();
+        new Report(run).write(o.out);
+        progress.say("wrote " + o.out.resolve("results.md") + ", raw.csv, sse.csv, large.csv, throughput.png, allocation.png");
+    }
+
+    private static void describe(Options o, RunRecord run, Launcher launcher) throws IOException {
+        Properties v = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("/benchmark-versions.properties")) {
+            if (in != null) {
+                v.load(in);
+            }
+        }
+        run.info.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16) + " UTC");
+        run.info.put("mode", o.mode + (o.mode.equals("huge") ? "" : String.format(
+                ", %d repetition(s), per cell %d ms warm-up + %d ms measured, contenders interleaved (order rotates)",
+                o.reps, o.warmMs, o.measureMs)));
+        run.info.put("cpus", Runtime.getRuntime().availableProcessors() + " × " + cpuModel());
+        run.info.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + ", "
+                + memory());
+        run.info.put("contender JDK", launcher.javaVersion());
+        run.info.put("contender JVM flags", String.join(" ", launcher.jvmFlags()) + " (the same for every contender JVM)");
+        run.info.put("upstream", "one Jetty core (non-blocking) server, -Xms1g -Xmx1g -XX:+UseParallelGC, same JDK");
+        run.info.put("load generator", "this JVM (" + System.getProperty("java.vm.name") + " " + Runtime.version()
+                + "): one platform thread and one keep-alive socket per concurrent client, hand-written "
+                + "allocation-free HTTP/1.1; HdrHistogram latencies");
+        run.info.put("versions", "streamproxy " + v.getProperty("streamproxy") + ", Jetty " + v.getProperty("jetty")
+                + ", Tomcat " + v.getProperty("tomcat") + ", Smiley " + v.getProperty("smiley") + ", HttpClient "
+                + v.getProperty("httpclient5") + ", nginx " + Nginx.binary().map(Nginx::version).orElse("not installed"));
+        run.info.put("settings", "every proxy at /api -> upstream /svc; container defaults (200 platform threads); "
+                + "upstream pool " + o.poolSize + " connections for every Java proxy (streamproxy maxConnections, "
+                + "Jetty ProxyServlet maxConnections, Smiley http.maxConnections); Tomcat maxKeepAliveRequests=-1; "
+                + "nginx: worker_processes auto, upstream keepalive 256, proxy_request_buffering off, "
+                + "proxy_buffering off, client_body_buffer_size 64k, proxy_buffer_size 64k, access_log off");
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private static String memory() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .map(l -> (Long.parseLong(l.replaceAll("\\D", "")) >> 20) + " GiB RAM").findFirst().orElse("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

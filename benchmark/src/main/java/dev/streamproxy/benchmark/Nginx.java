@@ -1,0 +1,109 @@
+package dev.streamproxy.benchmark;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * nginx tuned for this job, when the machine has it: HTTP/1.1 to a keep-alive upstream pool, no request or response
+ * buffering (streamed both ways, like the Java proxies), 64 KiB body and proxy buffers (its one-page defaults roughly
+ * halve its 1 MiB throughput), no access log, keep-alive without a request limit on either side, one worker per core.
+ */
+final class Nginx {
+
+    private Nginx() {
+    }
+
+    static Optional<Path> binary() {
+        for (String p : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")) {
+            if (Files.isExecutable(Path.of(p))) {
+                return Optional.of(Path.of(p));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static String version(Path binary) {
+        try {
+            Process p = new ProcessBuilder(binary.toString(), "-v").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return out.replace("nginx version: ", "");
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
+    }
+
+    static ChildProcess start(Path binary, int upstreamPort, Path logDir) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(logDir.resolve("nginx-prefix").toAbsolutePath());
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String conf = """
+                worker_processes auto;
+                worker_rlimit_nofile 40000;
+                daemon off;
+                user root;
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log warn;
+                events { worker_connections 20000; multi_accept on; }
+                http {
+                    access_log off;
+                    client_body_temp_path %1$s/body; proxy_temp_path %1$s/proxy;
+                    fastcgi_temp_path %1$s/fastcgi; uwsgi_temp_path %1$s/uwsgi; scgi_temp_path %1$s/scgi;
+                    keepalive_requests 100000000;
+                    keepalive_timeout 120s;
+                    client_max_body_size 0;
+                    upstream backend {
+                        server 127.0.0.1:%2$d;
+                        keepalive 256;
+                        keepalive_requests 100000000;
+                        keepalive_timeout 120s;
+                    }
+                    server {
+                        listen 127.0.0.1:%3$d backlog=4096;
+                        location /api/ {
+                            proxy_pass http://backend/svc/;
+                            proxy_http_version 1.1;
+                            proxy_set_header Connection "";
+                            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                            proxy_set_header X-Forwarded-Proto $scheme;
+                            proxy_request_buffering off;
+                            proxy_buffering off;
+                            client_body_buffer_size 64k;
+                            proxy_buffer_size 64k;
+                            proxy_buffers 4 64k;
+                            proxy_busy_buffers_size 128k;
+                            proxy_read_timeout 300s;
+                            proxy_send_timeout 300s;
+                        }
+                    }
+                }
+                """.formatted(dir, upstreamPort, port);
+        Path confFile = dir.resolve("nginx.conf");
+        Files.writeString(confFile, conf);
+        Files.writeString(logDir.resolve("nginx.conf"), conf);
+        ChildProcess p = ChildProcess.start("nginx", List.of(binary.toString(), "-p", dir.toString(), "-c",
+                confFile.toString()), logDir.resolve("nginx.log"), false, Duration.ZERO);
+        // no READY line: wait until it accepts
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+                probe.shutdownOutput();
+                return p.withPort(port);
+            } catch (IOException e) {
+                if (!p.alive()) {
+                    throw new IOException("nginx exited; see " + logDir.resolve("nginx.log") + " and " + dir.resolve("error.log"));
+                }
+                Thread.sleep(50);
+            }
+        }
+        p.close();
+        throw new IOException("nginx did not listen on " + port);
+    }
+}

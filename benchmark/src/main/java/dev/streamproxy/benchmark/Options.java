@@ -1,0 +1,140 @@
+package dev.streamproxy.benchmark;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Command-line options. Modes: full (default, ~20-25 min on 2 cores), {@code --quick} (~2 min, for development;
+ * writes to results/quick/), {@code --huge} (10 GiB up and down through a -Xmx32m streamproxy JVM).
+ * Every other option is {@code --name=value}; see {@link #usage()}.
+ */
+final class Options {
+
+    String mode = "full";
+    Path out;
+    int reps;
+    long warmMs;
+    long measureMs;
+    long initialWarmMs;
+    int heldStreams;
+    int heldEvents;
+    int heldIntervalMs;
+    int[] rampLevels;
+    int rampEvents;
+    int rampIntervalMs;
+    long largeBytes;
+    long hugeBytes = 10L << 30;
+    String heap = "512m";
+    int poolSize = 2048;
+    Set<String> only = new LinkedHashSet<>();
+    Set<String> skip = new LinkedHashSet<>();
+    boolean jfr;
+    Path contenderJava = Path.of(System.getProperty("java.home"));
+    Path virtualThreadJava;
+
+    static String usage() {
+        return """
+                usage: java -jar benchmark/target/benchmark.jar [--quick | --huge] [--name=value ...]
+                  --quick                 ~2 minutes, one repetition, short windows; writes results/quick/
+                  --huge                  10 GiB upload and download through streamproxy with -Xmx32m; writes huge.md
+                  --out=DIR               output directory (default benchmark/results, or benchmark/results/quick)
+                  --reps=N --warm-ms=N --measure-ms=N   repetitions and per-cell warm-up / measured window
+                  --only=a,b              contenders: direct,streamproxy-jetty,streamproxy-tomcat,naive,
+                                          jetty-proxyservlet,smiley,nginx
+                  --skip=a,b              phases: throughput,ttfe,held,large,ramp
+                  --heap=512m             -Xms/-Xmx of every contender JVM
+                  --pool=2048             upstream connection pool size given to every Java proxy
+                  --java=JAVA_HOME        JDK for the contender JVMs (default: the one running this)
+                  --vt-java=JAVA_HOME     JDK 21+ for the virtual-thread ramp (default: --java if 21+, else
+                                          /usr/lib/jvm/temurin-25-jdk-amd64 when present)
+                  --huge-bytes=N          size for --huge (default 10 GiB)
+                  --jfr                   record JFR allocation profiles of the streamproxy JVMs (in results/logs)
+                """;
+    }
+
+    static Options parse(String[] args) {
+        Options o = new Options();
+        Map<String, String> kv = new HashMap<>();
+        for (String a : args) {
+            switch (a) {
+                case "--quick" -> o.mode = "quick";
+                case "--huge" -> o.mode = "huge";
+                case "--full" -> o.mode = "full";
+                case "--jfr" -> o.jfr = true;
+                case "-h", "--help" -> {
+                    System.out.print(usage());
+                    System.exit(0);
+                }
+                default -> {
+                    int eq = a.indexOf('=');
+                    if (!a.startsWith("--") || eq < 0) {
+                        throw new IllegalArgumentException("unknown argument " + a + "\n" + usage());
+                    }
+                    kv.put(a.substring(2, eq), a.substring(eq + 1));
+                }
+            }
+        }
+        boolean quick = o.mode.equals("quick");
+        o.reps = quick ? 1 : 3;
+        o.warmMs = quick ? 300 : 1000;
+        o.measureMs = quick ? 700 : 4000;
+        o.initialWarmMs = quick ? 600 : 3000;
+        o.heldStreams = quick ? 300 : 1000;
+        o.heldEvents = quick ? 3 : 5;
+        o.heldIntervalMs = quick ? 500 : 1000;
+        o.rampLevels = quick ? new int[] {100, 400, 1600} : new int[] {100, 200, 400, 1000, 2000, 4000, 8000};
+        o.rampEvents = quick ? 3 : 5;
+        o.rampIntervalMs = quick ? 500 : 1000;
+        o.largeBytes = quick ? 32L << 20 : 128L << 20;
+        Path base = Files.isDirectory(Path.of("benchmark")) ? Path.of("benchmark", "results") : Path.of("results");
+        o.out = quick ? base.resolve("quick") : base;
+
+        for (Map.Entry<String, String> e : kv.entrySet()) {
+            String v = e.getValue();
+            switch (e.getKey()) {
+                case "out" -> o.out = Path.of(v);
+                case "reps" -> o.reps = Integer.parseInt(v);
+                case "warm-ms" -> o.warmMs = Long.parseLong(v);
+                case "measure-ms" -> o.measureMs = Long.parseLong(v);
+                case "only" -> o.only.addAll(List.of(v.split(",")));
+                case "skip" -> o.skip.addAll(List.of(v.split(",")));
+                case "heap" -> o.heap = v;
+                case "pool" -> o.poolSize = Integer.parseInt(v);
+                case "java" -> o.contenderJava = Path.of(v);
+                case "vt-java" -> o.virtualThreadJava = Path.of(v);
+                case "huge-bytes" -> o.hugeBytes = Long.parseLong(v);
+                case "held-streams" -> o.heldStreams = Integer.parseInt(v);
+                case "ramp-levels" -> o.rampLevels = java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+                default -> throw new IllegalArgumentException("unknown option --" + e.getKey() + "\n" + usage());
+            }
+        }
+        if (o.virtualThreadJava == null) {
+            if (Runtime.version().feature() >= 21 && o.contenderJava.equals(Path.of(System.getProperty("java.home")))) {
+                o.virtualThreadJava = o.contenderJava;
+            } else if (Files.isDirectory(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64"))) {
+                o.virtualThreadJava = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+            }
+        }
+        return o;
+    }
+
+    boolean wants(String contender) {
+        return only.isEmpty() || only.contains(contender);
+    }
+
+    boolean runs(String phase) {
+        return !skip.contains(phase);
+    }
+
+    /** The flags every contender JVM gets. */
+    List<String> contenderFlags() {
+        List<String> f = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-XX:+AlwaysPreTouch"));
+        return f;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.streamproxy.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The race: one upstream, every contender in its own process, scenarios run cell by cell with the contenders
+ * interleaved (their order rotates each repetition), then the long-lived SSE streams, the large transfers, and the
+ * streamproxy SSE concurrency ramp on a JDK with virtual threads.
+ */
+final class Race {
+
+    private final Options o;
+    private final RunRecord run;
+    private final Launcher launcher;
+    private final Progress progress;
+
+    Race(Options o, RunRecord run, Launcher launcher, Progress progress) {
+        this.o = o;
+        this.run = run;
+        this.launcher = launcher;
+        this.progress = progress;
+    }
+
+    void run() throws IOException, InterruptedException {
+        List<ChildProcess> processes = new ArrayList<>();
+        try (ChildProcess upstream = launcher.upstream()) {
+            progress.say("upstream listening on " + upstream.port());
+            List<Contender> contenders = start(upstream, processes);
+            run.contenders.clear();
+            contenders.forEach(c -> run.contenders.add(c.id()));
+            warmUp(contenders);
+            for (int rep = 1; rep <= o.reps; rep++) {
+                if (o.runs("throughput")) {
+                    for (Scenario s : List.of(Scenario.POST_1M, Scenario.GET_1M, Scenario.GET_1K)) {
+                        cells(rep, s, contenders);
+                    }
+                }
+                if (o.runs("ttfe")) {
+                    cells(rep, Scenario.SSE_FIRST_EVENT, contenders);
+                }
+                if (o.runs("held")) {
+                    held(rep, contenders);
+                }
+            }
+            if (o.runs("large")) {
+                for (int rep = 1; rep <= Math.min(2, o.reps); rep++) {
+                    for (Contender c : rotate(contenders, rep)) {
+                        if (c.hasAdmin() && !c.id().equals("naive")) {
+                            large(rep, c);
+                        }
+                    }
+                }
+                // last: at this size the naive filter may run out of heap and die
+                for (Contender c : contenders) {
+                    if (c.id().equals("naive")) {
+                        large(1, c);
+                    }
+                }
+            }
+            processes.forEach(ChildProcess::close);
+            processes.clear();
+            if (o.runs("ramp")) {
+                new Ramp(o, run, launcher, progress).run(upstream.port());
+            }
+        } finally {
+            processes.forEach(ChildProcess::close);
+        }
+    }
+
+    private List<Contender> start(ChildProcess upstream, List<ChildProcess> processes) throws IOException, InterruptedException {
+        Map<String, String> labels = Report.labels();
+        run.labels.putAll(labels);
+        List<Contender> cs = new ArrayList<>();
+        if (o.wants(Contender.DIRECT)) {
+            cs.add(new Contender(Contender.DIRECT, labels.get(Contender.DIRECT), upstream.port(), "/svc", null, false));
+        }
+        List<String> pool = List.of("maxConnections=" + o.poolSize);
+        String[][] jvms = {
+                {Contender.STREAMPROXY, "streamproxy", "jetty"},
+                {"streamproxy-tomcat", "streamproxy", "tomcat"},
+                {"naive", "naive", "jetty"},
+                {"jetty-proxyservlet", "jetty-proxyservlet", "jetty"},
+                {"smiley", "smiley", "jetty"},
+        };
+        for (String[] j : jvms) {
+            if (!o.wants(j[0])) {
+                continue;
+            }
+            List<String> extra = o.jfr && j[1].equals("streamproxy") ? jfrFlags(j[0]) : List.of();
+            ChildProcess p = launcher.contender(j[0], upstream.port(), j[1], j[2], "platform", pool, extra);
+            processes.add(p);
+            cs.add(new Contender(j[0], labels.get(j[0]), p.port(), ContenderServer.PREFIX, p, true));
+            progress.say(j[0] + " listening on " + p.port() + " (admin " + p.ready().get("admin") + ")");
+        }
+        if (o.wants("nginx")) {
+            Optional<Path> nginx = Nginx.binary();
+            if (nginx.isPresent()) {
+                ChildProcess p = Nginx.start(nginx.get(), upstream.port(), run.logDir);
+                processes.add(p);
+                cs.add(new Contender("nginx", labels.get("nginx"), p.port(), ContenderServer.PREFIX, p, false));
+                progress.say("nginx listening on " + p.port());
+            } else {
+                run.notes.add("nginx is not installed here (`apt-get install nginx-light`); its rows are missing.");
+                progress.say("nginx not installed: skipped");
+            }
+        }
+        return cs;
+    }
+
+    private List<String> jfrFlags(String id) {
+        return List.of("-XX:StartFlightRecording=filename=" + run.logDir.resolve(id + ".jfr").toAbsolutePath()
+                + ",settings=profile,dumponexit=true");
+    }
+
+    private void warmUp(List<Contender> contenders) throws IOException, InterruptedException {
+        Duration half = Duration.ofMillis(o.initialWarmMs / 2);
+        for (Contender c : contenders) {
+            for (Scenario s : Scenario.values()) {
+                if (s == Scenario.SSE_FIRST_EVENT && !o.runs("ttfe")) {
+                    continue;
+                }
+                CellResult r = LoadRunner.run(0, c, s, 8, half, half);
+                if (r.errors() > 0) {
+                    progress.say("warm-up " + c.id() + " " + s.id + ": " + r.errors() + " errors, first: " + r.firstError());
+                }
+            }
+            progress.say("warmed up " + c.id());
+        }
+    }
+
+    private void cells(int rep, Scenario s, List<Contender> contenders) throws IOException, InterruptedException {
+        for (int conc : run.concurrencies) {
+            for (Contender c : rotate(contenders, rep + conc)) {
+                CellResult r = LoadRunner.run(rep, c, s, conc, Duration.ofMillis(o.warmMs), Duration.ofMillis(o.measureMs));
+                run.cells.add(r);
+                progress.say(String.format(Locale.ROOT, "rep %d/%d %-15s c=%-2d %-19s %8.0f req/s  p50 %7.2f ms  p99 %7.2f ms%s%s",
+                        rep, o.reps, s.title, conc, c.id(), r.rps(), r.p50us() / 1000, r.p99us() / 1000,
+                        Double.isNaN(r.allocBytesPerRequest()) ? "" : String.format(Locale.ROOT, "  %7.1f KiB/req", r.allocBytesPerRequest() / 1024),
+                        r.errors() > 0 ? "  " + r.errors() + " errors: " + r.firstError() : ""));
+            }
+        }
+    }
+
+    private void held(int rep, List<Contender> contenders) throws IOException {
+        run.heldStreams = o.heldStreams;
+        run.heldEvents = o.heldEvents;
+        run.heldIntervalMs = o.heldIntervalMs;
+        for (Contender c : rotate(contenders, rep)) {
+            SseFleet.Result r = SseFleet.run(c.address(), c.pathPrefix(), o.heldStreams, o.heldEvents, o.heldIntervalMs,
+                    budget(o.heldStreams, o.heldEvents, o.heldIntervalMs));
+            run.held.add(new RunRecord.Held(rep, c.id(), r));
+            progress.say(String.format(Locale.ROOT, "rep %d/%d SSE %d streams   %-19s %s: %d/%d complete, first-event wait max %.0f ms, event p99 %.1f ms%s",
+                    rep, o.reps, o.heldStreams, c.id(), r.pass() ? "held" : "NOT held", r.completed(), r.streams(),
+                    r.firstEventWaitMaxMs(), r.eventP99Ms(), r.firstError() == null ? "" : " (" + r.firstError() + ")"));
+            settle();
+        }
+    }
+
+    static Duration budget(int streams, int events, int intervalMs) {
+        return Duration.ofMillis((long) events * intervalMs + 15_000 + streams * 2L);
+    }
+
+    /** Lets closed connections drain before the next contender runs. */
+    static void settle() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void large(int rep, Contender c) {
+        for (String direction : List.of("upload", "download")) {
+            RunRecord.Large r = LargeTransfer.measure(rep, c, direction, o.largeBytes);
+            run.large.add(r);
+            progress.say(String.format(Locale.ROOT, "large %s %d MiB %-19s %s peak heap %.0f MiB (+%.0f) %.0f MB/s %s",
+                    direction, o.largeBytes >> 20, c.id(), r.ok() ? "ok" : "FAILED", r.peakHeapMiB(), r.peakAboveBaseMiB(),
+                    r.bytes() / 1e6 / r.seconds(), r.note() == null ? "" : r.note()));
+        }
+    }
+
+    static <T> List<T> rotate(List<T> list, int by) {
+        List<T> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            out.add(list.get((i + by) % list.size()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.streamproxy.benchmark;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How many concurrent long-lived SSE streams one streamproxy JVM holds with every event delivered, per container
+ * and thread model, on a JDK with virtual threads. Each variant climbs the levels until one is not held; the pool
+ * (maxConnections) is set above the top level so that only the container's threads limit it.
+ */
+final class Ramp {
+
+    /** A container set-up to try. */
+    record Variant(String label, String container, String threads, List<String> args) {
+    }
+
+    private final Options o;
+    private final RunRecord run;
+    private final Launcher launcher;
+    private final Progress progress;
+
+    Ramp(Options o, RunRecord run, Launcher launcher, Progress progress) {
+        this.o = o;
+        this.run = run;
+        this.launcher = launcher;
+        this.progress = progress;
+    }
+
+    static List<Variant> variants(boolean full) {
+        List<Variant> v = new ArrayList<>();
+        v.add(new Variant("Jetty 12, platform threads", "jetty", "platform", List.of()));
+        if (full) {
+            v.add(new Variant("Jetty 12, platform threads, maxThreads=4000", "jetty", "platform", List.of("maxThreads=4000")));
+        }
+        v.add(new Variant("Jetty 12, VirtualThreadPool (default: 200 concurrent tasks)", "jetty", "virtual", List.of()));
+        v.add(new Variant("Jetty 12, VirtualThreadPool, maxConcurrentTasks=0 (no cap)", "jetty", "virtual", List.of("maxTasks=0")));
+        if (full) {
+            v.add(new Variant("Jetty 12, QueuedThreadPool + virtual-threads executor", "jetty", "qtp-virtual", List.of()));
+        }
+        v.add(new Variant("Tomcat 11, platform threads", "tomcat", "platform", List.of()));
+        v.add(new Variant("Tomcat 11, virtual threads (useVirtualThreads)", "tomcat", "virtual", List.of()));
+        return v;
+    }
+
+    void run(int upstreamPort) throws IOException {
+        if (o.virtualThreadJava == null) {
+            run.notes.add("no JDK 21+ found for the virtual-thread ramp (--vt-java); skipped");
+            return;
+        }
+        int top = o.rampLevels[o.rampLevels.length - 1];
+        Launcher vt = launcher.with(o.virtualThreadJava, launcher.jvmFlags());
+        String jdk = vt.javaVersion();
+        run.info.put("ramp JDK", jdk);
+        run.info.put("ramp", String.format(Locale.ROOT,
+                "Levels %s streams, each %d events %d ms apart, JDK: %s, flags: %s, streamproxy maxConnections=%d. "
+                        + "A level is held when every stream got every event, none waited over %d ms for its first "
+                        + "event and none was over %d ms late. The climb stops at the first level not held.",
+                java.util.Arrays.toString(o.rampLevels), o.rampEvents, o.rampIntervalMs, jdk,
+                String.join(" ", launcher.jvmFlags()), top * 2, SseFleet.MAX_FIRST_EVENT_WAIT_MS,
+                SseFleet.MAX_EVENT_LATENCY_MS));
+        for (Variant v : variants(o.mode.equals("full"))) {
+            List<String> args = new ArrayList<>(v.args());
+            args.add("maxConnections=" + top * 2);
+            String settings = String.join(" ", args) + ", threads=" + v.threads();
+            try (ChildProcess p = vt.contender("ramp-" + v.container() + "-" + v.threads() + (v.args().isEmpty() ? "" : "-tuned"),
+                    upstreamPort, "streamproxy", v.container(), v.threads(), args, List.of())) {
+                Contender c = new Contender("ramp", v.label(), p.port(), ContenderServer.PREFIX, p, true);
+                // warm the path a little so the first level does not measure class loading
+                SseFleet.run(c.address(), c.pathPrefix(), 50, 2, 100, Race.budget(50, 2, 100));
+                for (int level : o.rampLevels) {
+                    SseFleet.Result r = SseFleet.run(c.address(), c.pathPrefix(), level, o.rampEvents, o.rampIntervalMs,
+                            Race.budget(level, o.rampEvents, o.rampIntervalMs));
+                    run.ramp.add(new RunRecord.RampLevel(v.label(), settings, level, r));
+                    progress.say(String.format(Locale.ROOT, "ramp %-55s %5d streams: %s (%d complete, first-event wait max %.0f ms, event p99 %.1f ms, max %.0f ms, open %.1f s)%s",
+                            v.label(), level, r.pass() ? "held" : "NOT held", r.completed(), r.firstEventWaitMaxMs(),
+                            r.eventP99Ms(), r.eventMaxMs(), r.openSeconds(), r.firstError() == null ? "" : " " + r.firstError()));
+                    Race.settle();
+                    if (!r.pass() || !p.alive()) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                run.notes.add("ramp variant " + v.label() + " failed to run: " + e.getMessage());
+                progress.say("ramp " + v.label() + " failed: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.streamproxy.benchmark;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * Many concurrent long-lived SSE streams from one selector thread. Each stream asks the upstream (through the
+ * contender) for {@code events} events {@code intervalMs} apart; every event carries its send time, so the fleet
+ * measures each event's delivery latency. A level passes when every stream got every event, no stream waited
+ * more than {@link #MAX_FIRST_EVENT_WAIT_MS} for its first one (a stream queued behind a busy thread pool would),
+ * and no event arrived more than {@link #MAX_EVENT_LATENCY_MS} late. Bounded by the given time budget.
+ */
+final class SseFleet {
+
+    static final long MAX_FIRST_EVENT_WAIT_MS = 2000;
+    static final long MAX_EVENT_LATENCY_MS = 1000;
+    private static final int OPEN_BATCH = 200;
+    private static final int MAX_PENDING_CONNECTS = 400;
+
+    record Result(int streams, int completed, int failed, long eventsExpected, long eventsReceived,
+                  double openSeconds, double seconds, double eventP50Ms, double eventP99Ms, double eventMaxMs,
+                  double firstEventWaitMaxMs, boolean pass, String firstError) {
+    }
+
+    private SseFleet() {
+    }
+
+    static Result run(InetSocketAddress address, String pathPrefix, int streams, int events, int intervalMs,
+                      Duration budget) throws IOException {
+        byte[] request = ("GET " + pathPrefix + "/sse?events=" + events + "&intervalMs=" + intervalMs + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + address.getPort() + "\r\nAccept: text/event-stream\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        Histogram latency = new Histogram(60_000_000L, 3);
+        List<Stream> all = new ArrayList<>(streams);
+        ByteBuffer readBuf = ByteBuffer.allocate(64 * 1024);
+        long start = System.nanoTime();
+        long deadline = start + budget.toNanos();
+        long openedAllAt = 0;
+        int opened = 0;
+        int pending = 0;
+        int finished = 0;
+        int completed = 0;
+        int failed = 0;
+        String firstError = null;
+        try (Selector selector = Selector.open()) {
+            while (finished < streams && System.nanoTime() < deadline) {
+                for (int i = 0; i < OPEN_BATCH && opened < streams && pending < MAX_PENDING_CONNECTS; i++) {
+                    Stream s = new Stream(latency);
+                    all.add(s);
+                    opened++;
+                    try {
+                        SocketChannel ch = SocketChannel.open();
+                        ch.configureBlocking(false);
+                        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        s.channel = ch;
+                        s.openedAt = System.nanoTime();
+                        if (ch.connect(address)) {
+                            s.send(request);
+                            ch.register(selector, SelectionKey.OP_READ, s);
+                        } else {
+                            ch.register(selector, SelectionKey.OP_CONNECT, s);
+                            pending++;
+                        }
+                    } catch (IOException e) {
+                        s.fail(e.toString());
+                        finished++;
+                        failed++;
+                        firstError = firstError == null ? s.error : firstError;
+                    }
+                }
+                if (opened == streams && openedAllAt == 0 && pending == 0) {
+                    openedAllAt = System.nanoTime();
+                }
+                selector.select(10);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    Stream s = (Stream) key.attachment();
+                    try {
+                        if (key.isConnectable()) {
+                            pending--;
+                            s.channel.finishConnect();
+                            s.send(request);
+                            key.interestOps(SelectionKey.OP_READ);
+                        } else if (key.isReadable()) {
+                            readBuf.clear();
+                            int n = s.channel.read(readBuf);
+                            if (n < 0) {
+                                s.parser.onEof();
+                            } else {
+                                s.parser.feed(readBuf.array(), 0, n);
+                            }
+                            if (n < 0 || s.parser.done()) {
+                                key.cancel();
+                                s.channel.close();
+                                finished++;
+                                if (s.parser.status() == 200 && s.events == events) {
+                                    completed++;
+                                } else {
+                                    s.fail("status " + s.parser.status() + ", " + s.events + " of " + events + " events");
+                                    failed++;
+                                    firstError = firstError == null ? s.error : firstError;
+                                }
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        key.cancel();
+                        s.fail(e.toString());
+                        s.closeQuietly();
+                        finished++;
+                        failed++;
+                        firstError = firstError == null ? s.error : firstError;
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+        } finally {
+            for (Stream s : all) {
+                s.closeQuietly();
+            }
+        }
+        long end = System.nanoTime();
+        long received = 0;
+        double maxWait = 0;
+        for (Stream s : all) {
+            received += s.events;
+            maxWait = Math.max(maxWait, s.firstEventAt == 0 ? (end - s.openedAt) / 1e6 : (s.firstEventAt - s.openedAt) / 1e6);
+        }
+        if (finished < streams && firstError == null) {
+            firstError = (streams - finished) + " streams unfinished at the time limit";
+        }
+        double p99 = latency.getValueAtPercentile(99) / 1000.0;
+        double max = latency.getMaxValue() / 1000.0;
+        boolean pass = completed == streams && maxWait <= MAX_FIRST_EVENT_WAIT_MS && max <= MAX_EVENT_LATENCY_MS;
+        return new Result(streams, completed, streams - completed, (long) streams * events, received,
+                ((openedAllAt == 0 ? end : openedAllAt) - start) / 1e9, (end - start) / 1e9,
+                latency.getValueAtPercentile(50) / 1000.0, p99, max, maxWait, pass, firstError);
+    }
+
+    /** One stream: the parser's body listener, splitting lines and reading {@code data: k t}. */
+    private static final class Stream implements ResponseParser.BodyListener {
+        final ResponseParser parser = new ResponseParser(256);
+        final Histogram latency;
+        final byte[] line = new byte[64];
+        SocketChannel channel;
+        long openedAt;
+        long firstEventAt;
+        int events;
+        int lineLen;
+        String error;
+
+        Stream(Histogram latency) {
+            this.latency = latency;
+            parser.reset(this);
+        }
+
+        void send(byte[] request) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(request);
+            while (b.hasRemaining()) {
+                if (channel.write(b) == 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        void fail(String why) {
+            error = why;
+        }
+
+        void closeQuietly() {
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+
+        @Override
+        public void onBody(byte[] b, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                byte c = b[i];
+                if (c == '\n') {
+                    onLine();
+                    lineLen = 0;
+                } else if (lineLen < line.length) {
+                    line[lineLen++] = c;
+                }
+            }
+        }
+
+        private void onLine() {
+            if (lineLen < 7 || line[0] != 'd' || line[4] != ':') {
+                return;
+            }
+            long now = System.nanoTime();
+            int sp = lineLen - 1;
+            while (sp > 6 && line[sp] != ' ') {
+                sp--;
+            }
+            long sentAt = 0;
+            for (int i = sp + 1; i < lineLen; i++) {
+                sentAt = sentAt * 10 + (line[i] - '0');
+            }
+            events++;
+            if (firstEventAt == 0) {
+                firstEventAt = now;
+            }
+            latency.recordValue(Math.max(0, Math.min((now - sentAt) / 1000, 60_000_000L)));
+        }
+    }
+}
