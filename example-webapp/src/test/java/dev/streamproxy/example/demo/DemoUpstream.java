@@ -30,13 +30,13 @@ import java.util.HexFormat;
  *       (the body itself too when it is short); the body is read to the end before answering</li>
  * </ul>
  */
-final class DemoUpstream {
+public final class DemoUpstream {
 
     private DemoUpstream() {
     }
 
     /** Starts the upstream on {@code host:port} (0 = any free port); the caller stops the returned server. */
-    static Server start(String host, int port) throws Exception {
+    public static Server start(String host, int port) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(host);
