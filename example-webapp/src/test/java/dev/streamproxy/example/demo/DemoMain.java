@@ -35,8 +35,8 @@ public final class DemoMain {
             if (!isBindFailure(e)) {
                 throw e;
             }
-            fail("cannot listen on 127.0.0.1:" + appPort + " (app) and 127.0.0.1:" + upstreamPort
-                    + " (demo upstream): " + e.getMessage() + ".\n"
+            fail(e.getMessage() + ": the demo needs 127.0.0.1:" + appPort + " for the app and 127.0.0.1:"
+                    + upstreamPort + " for its upstream.\n"
                     + "Is another demo still running? Stop it, or pick free ports, e.g.:\n  "
                     + COMMAND + " -Ddemo.port=8081 -Ddemo.upstreamPort=9091");
             return;
