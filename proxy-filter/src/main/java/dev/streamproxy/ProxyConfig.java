@@ -292,7 +292,8 @@ public final class ProxyConfig {
 
         /** @param trustedProxies IP addresses and CIDR blocks, e.g. {@code 10.0.0.0/8} or {@code fd00::/8} */
         public Builder trustedProxies(List<String> trustedProxies) {
-            this.trustedProxies = trustedProxies == null ? null : List.copyOf(trustedProxies);
+            // copied, and checked in build(): a null entry gets the configuration message, not a bare NPE
+            this.trustedProxies = trustedProxies == null ? null : new java.util.ArrayList<>(trustedProxies);
             return this;
         }
 
@@ -320,6 +321,7 @@ public final class ProxyConfig {
                 throw ConfigValidator.invalid("forwardedHeaders", "null", "one of " + List.of(ForwardedHeaders.values()));
             }
             ConfigValidator.requireTrustedProxies(trustedProxies);
+            trustedProxies = List.copyOf(trustedProxies);
             if (maxRequestBodySize < UNLIMITED) {
                 throw ConfigValidator.invalid("maxRequestBodySize", Long.toString(maxRequestBodySize),
                         "a size in bytes (0 or more), or -1 for no limit");

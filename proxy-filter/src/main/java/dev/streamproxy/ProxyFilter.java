@@ -6,6 +6,7 @@ import dev.streamproxy.internal.route.PrefixRoute;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -41,6 +42,7 @@ public class ProxyFilter implements Filter {
     private volatile PrefixRoute route;
     private volatile UpstreamClient client;
     private volatile ProxyHandler handler;
+    private volatile ServletContext context;
 
     /** For {@code web.xml}: the configuration is read from the init-params in {@link #init}. */
     public ProxyFilter() {
@@ -85,7 +87,8 @@ public class ProxyFilter implements Filter {
         client = new UpstreamClient(cfg);
         handler = new ProxyHandler(name, cfg, client);
         if (filterConfig != null && filterConfig.getServletContext() != null) {
-            filterConfig.getServletContext().setAttribute(contextAttributeName(name), this);
+            context = filterConfig.getServletContext();
+            context.setAttribute(contextAttributeName(name), this);
         }
         LOG.info("[{}] proxying '{}/**' to {} (pool of {})", name, cfg.prefix(), cfg.targetUri(), cfg.maxConnections());
     }
@@ -110,6 +113,11 @@ public class ProxyFilter implements Filter {
     @Override
     public void destroy() {
         handler = null;
+        ServletContext ctx = context;
+        context = null;
+        if (ctx != null && ctx.getAttribute(contextAttributeName(name)) == this) {
+            ctx.removeAttribute(contextAttributeName(name));
+        }
         UpstreamClient c = client;
         client = null;
         if (c != null) {

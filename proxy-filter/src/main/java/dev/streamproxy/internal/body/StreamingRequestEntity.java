@@ -59,6 +59,9 @@ public final class StreamingRequestEntity implements HttpEntity {
             in = open(request);
         }
         long total = prefilled;
+        if (limit >= 0 && total > limit) {
+            throw new RequestTooLargeException(limit);
+        }
         if (prefilled > 0) {
             out.write(buffer, 0, prefilled);
         }

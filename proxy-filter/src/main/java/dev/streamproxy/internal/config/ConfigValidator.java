@@ -41,7 +41,8 @@ public final class ConfigValidator {
                 && uri.getRawQuery() == null
                 && uri.getRawFragment() == null
                 && uri.getRawUserInfo() == null
-                && !uri.isOpaque();
+                && !uri.isOpaque()
+                && (uri.getPort() == -1 || (uri.getPort() > 0 && uri.getPort() <= 65_535));
         if (!ok) {
             throw invalid("targetUri", uri.toString(), TARGET_FORM);
         }
@@ -56,6 +57,9 @@ public final class ConfigValidator {
             throw invalid("prefix", "null", PREFIX_FORM);
         }
         String p = prefix.trim();
+        if (p.contains("//")) {
+            throw invalid("prefix", prefix, PREFIX_FORM);
+        }
         if (p.endsWith("/")) {
             p = p.substring(0, p.length() - 1);
         }
@@ -79,9 +83,10 @@ public final class ConfigValidator {
         }
     }
 
-    /** Requires a positive duration. */
+    /** Requires a positive duration that fits the client's millisecond timeouts (about 24 days at most). */
     public static void requirePositive(String name, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
+        if (value == null || value.isNegative() || value.isZero()
+                || value.compareTo(DurationParser.MAX) > 0 || value.toNanos() < 1_000_000) {
             throw invalid(name, String.valueOf(value), "a positive " + DurationParser.FORM);
         }
     }
@@ -92,13 +97,13 @@ public final class ConfigValidator {
             throw invalid("trustedProxies", "null", TrustedProxies.FORM);
         }
         for (String entry : entries) {
-            try {
-                TrustedProxies.parse(entry == null ? "" : entry);
-            } catch (IllegalArgumentException e) {
-                throw invalid("trustedProxies", String.valueOf(entry), TrustedProxies.FORM);
-            }
             if (entry == null || entry.isBlank()) {
                 throw invalid("trustedProxies", String.valueOf(entry), TrustedProxies.FORM);
+            }
+            try {
+                TrustedProxies.parse(entry);
+            } catch (IllegalArgumentException e) {
+                throw invalid("trustedProxies", entry, TrustedProxies.FORM);
             }
         }
     }

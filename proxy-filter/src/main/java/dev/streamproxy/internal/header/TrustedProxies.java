@@ -115,6 +115,19 @@ public final class TrustedProxies {
         return new byte[][] {net, mask};
     }
 
+    private static boolean isDottedQuad(String a) {
+        String[] parts = a.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Parses a literal IPv4 or IPv6 address (brackets allowed); null for anything that would need DNS. */
     static byte[] literal(String s) {
         String a = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
@@ -129,8 +142,8 @@ public final class TrustedProxies {
                 return null;
             }
         }
-        if (!colon && !a.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            return null;
+        if (!colon && !isDottedQuad(a)) {
+            return null; // anything else (999.1.1.1, 10.1) would be handed to the name service
         }
         try {
             byte[] bytes = InetAddress.getByName(a).getAddress();

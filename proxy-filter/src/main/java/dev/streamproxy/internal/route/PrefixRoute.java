@@ -45,6 +45,10 @@ public final class PrefixRoute {
     }
 
     private String strip(String pathInContext) {
+        if (!pathInContext.isEmpty() && pathInContext.charAt(0) != '/') {
+            // "/ctx;jsessionid=1/x": a path parameter on the context path leaves a rest that could be read two ways
+            return pathInContext.charAt(0) == ';' ? AMBIGUOUS : null;
+        }
         if (prefix.isEmpty()) {
             return pathInContext;
         }

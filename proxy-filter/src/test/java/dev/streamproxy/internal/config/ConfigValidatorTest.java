@@ -86,7 +86,14 @@ class ConfigValidatorTest {
 
     @Test
     void requirePositiveAcceptsTheSmallestPositiveDuration() {
-        assertDoesNotThrow(() -> ConfigValidator.requirePositive("idleTimeout", Duration.ofNanos(1)));
+        assertDoesNotThrow(() -> ConfigValidator.requirePositive("idleTimeout", Duration.ofMillis(1)));
+    }
+
+    @Test
+    void requirePositiveRejectsASubMillisecondDurationThatTheClientWouldTruncateToNoTimeout() {
+        // HttpClient's timeouts are whole milliseconds, and 0 means "wait forever"
+        assertThrows(IllegalArgumentException.class,
+                () -> ConfigValidator.requirePositive("idleTimeout", Duration.ofNanos(999_999)));
     }
 
     @Test

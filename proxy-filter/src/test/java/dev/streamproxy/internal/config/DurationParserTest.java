@@ -45,6 +45,6 @@ class DurationParserTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DurationParser.parse("idleTimeout", raw));
         assertEquals("streamproxy: invalid idleTimeout '5': expected a duration such as 250ms, 5s, 2m, 1h or "
-                + "ISO-8601 PT5S", e.getMessage());
+                + "ISO-8601 PT5S, from 1ms to 24 days", e.getMessage());
     }
 }
