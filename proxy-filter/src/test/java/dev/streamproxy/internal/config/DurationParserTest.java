@@ -23,14 +23,13 @@ class DurationParserTest {
             "P1D, PT24H",
             "' 7s ', PT7S",
             "10 s, PT10S",
-            "3S, PT3S",
-            "0ms, PT0S"})
+            "3S, PT3S"})
     void acceptsEveryDocumentedForm(String raw, String expected) {
         assertEquals(Duration.parse(expected), DurationParser.parse("connectTimeout", raw));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"5", "-1s", "abc", "", "1.5s", "5sec", "s", "P", "PTxS", "5 ms x", "1d", "9999999999999s"})
+    @ValueSource(strings = {"5", "-1s", "abc", "", "1.5s", "5sec", "s", "P", "PTxS", "5 ms x", "1d", "9999999999999s", "0ms", "PT0S"})
     void rejectsWhatIsNotADurationNamingTheParameterTheValueAndTheForm(String raw) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DurationParser.parse("responseTimeout", raw));
