@@ -40,6 +40,13 @@ public final class Await {
         }
     }
 
+    /** Awaits the latch; on expiry fails with {@code what} and the {@code state} at that moment. */
+    public static void latch(CountDownLatch latch, Duration timeout, String what, Supplier<?> state) {
+        if (!quietly(latch, timeout)) {
+            throw new AssertionError(what + " did not happen within " + timeout + "; state: " + state.get());
+        }
+    }
+
     /** For upstream handlers: awaits the latch, false on expiry (the handler then gives up instead of hanging). */
     public static boolean quietly(CountDownLatch latch, Duration timeout) {
         try {

@@ -99,6 +99,9 @@ public final class BodyStreams {
                 if (done) {
                     return -1;
                 }
+                if (len == 0) {
+                    return 0; // never block on the next chunk for an empty read (readNBytes makes one)
+                }
                 if (chunkRemaining == 0) {
                     String sizeLine = HttpHead.readLine(in, false);
                     int semi = sizeLine.indexOf(';');
@@ -133,6 +136,11 @@ public final class BodyStreams {
         out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
         out.write(data, off, len);
         out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Writes one chunk holding all of {@code data}. */
+    public static void writeChunk(OutputStream out, byte[] data) throws IOException {
+        writeChunk(out, data, 0, data.length);
     }
 
     public static void writeLastChunk(OutputStream out) throws IOException {
