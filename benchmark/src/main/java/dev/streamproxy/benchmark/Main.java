@@ -34,6 +34,11 @@ public final class Main {
             progress.say("wrote " + o.out.resolve("huge.md"));
             return;
         }
+        if (o.mode.equals("profile")) {
+            Profile.run(o, run, launcher, progress);
+            progress.say("wrote " + o.out.resolve("profile.md"));
+            return;
+        }
         new Race(o, run, launcher, progress).run();
         new Report(run).write(o.out);
         progress.say("wrote " + o.out.resolve("results.md") + ", raw.csv, sse.csv, large.csv, throughput.png, allocation.png");
@@ -47,7 +52,7 @@ public final class Main {
             }
         }
         run.info.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16) + " UTC");
-        run.info.put("mode", o.mode + (o.mode.equals("huge") ? "" : String.format(
+        run.info.put("mode", o.mode + (o.mode.equals("huge") || o.mode.equals("profile") ? "" : String.format(
                 ", %d repetition(s), per cell %d ms warm-up + %d ms measured, contenders interleaved (order rotates)",
                 o.reps, o.warmMs, o.measureMs)));
         run.info.put("cpus", Runtime.getRuntime().availableProcessors() + " × " + cpuModel());

@@ -43,6 +43,7 @@ final class Options {
                 usage: java -jar benchmark/target/benchmark.jar [--quick | --huge] [--name=value ...]
                   --quick                 ~2 minutes, one repetition, short windows; writes results/quick/
                   --huge                  10 GiB upload and download through streamproxy with -Xmx32m; writes huge.md
+                  --profile               JFR allocation profile of streamproxy (Jetty, Tomcat) per scenario; writes profile.md
                   --out=DIR               output directory (default benchmark/results, or benchmark/results/quick)
                   --reps=N --warm-ms=N --measure-ms=N   repetitions and per-cell warm-up / measured window
                   --only=a,b              contenders: direct,streamproxy-jetty,streamproxy-tomcat,naive,
@@ -65,6 +66,7 @@ final class Options {
             switch (a) {
                 case "--quick" -> o.mode = "quick";
                 case "--huge" -> o.mode = "huge";
+                case "--profile" -> o.mode = "profile";
                 case "--full" -> o.mode = "full";
                 case "--jfr" -> o.jfr = true;
                 case "-h", "--help" -> {
@@ -86,11 +88,11 @@ final class Options {
         o.measureMs = quick ? 700 : 4000;
         o.initialWarmMs = quick ? 600 : 3000;
         o.heldStreams = quick ? 300 : 1000;
-        o.heldEvents = quick ? 3 : 5;
-        o.heldIntervalMs = quick ? 500 : 1000;
+        o.heldEvents = quick ? 4 : 5;
+        o.heldIntervalMs = 1000;
         o.rampLevels = quick ? new int[] {100, 400, 1600} : new int[] {100, 200, 400, 1000, 2000, 4000, 8000};
-        o.rampEvents = quick ? 3 : 5;
-        o.rampIntervalMs = quick ? 500 : 1000;
+        o.rampEvents = quick ? 4 : 5;
+        o.rampIntervalMs = 1000;
         o.largeBytes = quick ? 32L << 20 : 128L << 20;
         Path base = Files.isDirectory(Path.of("benchmark")) ? Path.of("benchmark", "results") : Path.of("results");
         o.out = quick ? base.resolve("quick") : base;
