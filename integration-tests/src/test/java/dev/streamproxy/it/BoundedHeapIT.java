@@ -1,0 +1,186 @@
+package dev.streamproxy.it;
+
+import dev.streamproxy.it.host.HostKind;
+import dev.streamproxy.it.support.ForkedProxyMain;
+import dev.streamproxy.it.support.Payload;
+import dev.streamproxy.it.support.RecordedRequest;
+import dev.streamproxy.it.support.Upstream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Streaming, proven by memory: 1 GiB up and 1 GiB down through a proxy whose whole JVM has a 64 MiB heap (and 64 MiB
+ * of direct memory). The proxy runs alone in a forked JVM (embedded Jetty ee10); upstream and client run here, and
+ * generate and hash the data on the fly, so nothing anywhere holds a body. A proxy that buffered a body would die of
+ * OutOfMemoryError (the fork exits on it) long before a gibibyte.
+ */
+class BoundedHeapIT {
+
+    private static final long GIB = 1024L * 1024 * 1024;
+    private static final String HEAP = "-Xmx64m";
+
+    private Upstream upstream;
+    private Process proxy;
+    private Path log;
+    private int port;
+
+    @BeforeEach
+    void startUpstreamAndForkedProxy() throws Exception {
+        assumeTrue(HostKind.enabled().contains(HostKind.JETTY_EE10), "needs Jetty ee10 on the classpath");
+        upstream = Upstream.start();
+        Path dir = Files.createDirectories(Path.of("target", "bounded-heap"));
+        log = dir.resolve("forked-proxy.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        proxy = new ProcessBuilder(java, HEAP, "-XX:MaxDirectMemorySize=64m", "-XX:+ExitOnOutOfMemoryError",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"),
+                ForkedProxyMain.class.getName(), upstream.uri("/svc").toString())
+                .redirectErrorStream(true)
+                .start();
+        CompletableFuture<Integer> ready = new CompletableFuture<>();
+        Thread pump = new Thread(() -> copyOutput(proxy.getInputStream(), ready), "forked-proxy-output");
+        pump.setDaemon(true);
+        pump.start();
+        port = ready.get(60, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stopForkedProxy() throws Exception {
+        try {
+            if (proxy != null) {
+                proxy.getOutputStream().close();
+                if (!proxy.waitFor(10, TimeUnit.SECONDS)) {
+                    proxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            if (upstream != null) {
+                upstream.close();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void aGibibyteUploadedAndAGibibyteDownloadedThroughA64MiBHeapArriveIntact() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        // upload: the client hashes what it sends, the upstream what it receives
+        MessageDigest sentDigest = sha256();
+        HttpRequest upload = HttpRequest.newBuilder(uri("/ctx/api/upload"))
+                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new DigestingStream(Payload.stream(GIB, 41), sentDigest)), GIB))
+                .timeout(Duration.ofSeconds(120)).build();
+        HttpResponse<String> uploaded = client.send(upload, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, uploaded.statusCode(), uploaded::body);
+        RecordedRequest received = upstream.takeRequest();
+        assertEquals(new Payload.Digest(GIB, hex(sentDigest)), received.digest(), "upload checksum");
+
+        // download: the upstream hashes what it sends, the client what it receives
+        MessageDigest servedDigest = sha256();
+        upstream.handle(ex -> {
+            ex.readAndRecord();
+            ex.writeHead(200, "OK", "Content-Type: application/octet-stream", "Content-Length: " + GIB);
+            InputStream data = new DigestingStream(Payload.stream(GIB, 42), servedDigest);
+            byte[] buf = new byte[64 * 1024];
+            OutputStream out = ex.out();
+            for (int n; (n = data.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+            }
+        });
+        HttpResponse<InputStream> downloaded = client.send(HttpRequest.newBuilder(uri("/ctx/api/download"))
+                .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, downloaded.statusCode());
+        Payload.Digest got;
+        try (InputStream in = downloaded.body()) {
+            got = Payload.digest(in);
+        }
+        assertEquals(new Payload.Digest(GIB, hex(servedDigest)), got, "download checksum");
+
+        String heap = client.send(HttpRequest.newBuilder(uri("/ctx/heap")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        System.out.println("forked proxy after 2 GiB (" + HEAP + "): " + heap);
+        assertTrue(proxy.isAlive(), "the forked proxy died; see " + log);
+        long max = Long.parseLong(heap.replaceAll(".*max=(\\d+).*", "$1"));
+        assertTrue(max <= 64L * 1024 * 1024, "the fork did not run with the bounded heap: " + heap);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** Copies the fork's output to target/bounded-heap/forked-proxy.log and reports its port once ready. */
+    private void copyOutput(InputStream out, CompletableFuture<Integer> ready) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(out, StandardCharsets.UTF_8));
+             PrintWriter file = new PrintWriter(Files.newBufferedWriter(log), true)) {
+            for (String line; (line = lines.readLine()) != null; ) {
+                file.println(line);
+                if (line.startsWith(ForkedProxyMain.READY)) {
+                    ready.complete(Integer.parseInt(line.substring(ForkedProxyMain.READY.length()).strip()));
+                }
+            }
+            ready.completeExceptionally(new IOException("the forked proxy exited before it was ready; see " + log));
+        } catch (IOException e) {
+            ready.completeExceptionally(e);
+        }
+    }
+
+    private static MessageDigest sha256() throws Exception {
+        return MessageDigest.getInstance("SHA-256");
+    }
+
+    private static String hex(MessageDigest md) {
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Passes bytes through while adding them to a digest. */
+    private static final class DigestingStream extends FilterInputStream {
+        private final MessageDigest digest;
+
+        DigestingStream(InputStream in, MessageDigest digest) {
+            super(in);
+            this.digest = digest;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                digest.update(b, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+    }
+}
