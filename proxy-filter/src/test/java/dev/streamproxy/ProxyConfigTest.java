@@ -128,6 +128,14 @@ class ProxyConfigTest {
     }
 
     @Test
+    void rejectsTimeoutsOutsideOneMillisecondTo24DaysThroughTheBuilderToo() {
+        assertNames(rejected(b -> b.responseTimeout(Duration.ofDays(25))), "responseTimeout", "PT600H");
+        assertNames(rejected(b -> b.connectTimeout(Duration.ofNanos(999_999))), "connectTimeout", "PT0.000999999S");
+        assertEquals(Duration.ofDays(24), valid().idleTimeout(Duration.ofDays(24)).build().idleTimeout());
+        assertEquals(Duration.ofMillis(1), valid().connectTimeout(Duration.ofMillis(1)).build().connectTimeout());
+    }
+
+    @Test
     void rejectsAMissingForwardedHeadersModeListingTheChoices() {
         IllegalArgumentException e = rejected(b -> b.forwardedHeaders(null));
         assertNames(e, "forwardedHeaders", "null");

@@ -253,6 +253,22 @@ class ProxyFilterTest {
     }
 
     @Test
+    void destroyRemovesTheContextAttributeItPublished() throws ServletException {
+        initialised("/api");
+        when(context.getAttribute("dev.streamproxy.ProxyFilter/api")).thenReturn(filter);
+        filter.destroy();
+        verify(context).removeAttribute("dev.streamproxy.ProxyFilter/api");
+    }
+
+    @Test
+    void destroyLeavesAnAttributeThatAnotherFilterInstanceNowOwns() throws ServletException {
+        initialised("/api");
+        when(context.getAttribute("dev.streamproxy.ProxyFilter/api")).thenReturn(new ProxyFilter());
+        filter.destroy();
+        verify(context, never()).removeAttribute(any());
+    }
+
+    @Test
     void programmaticConfigWinsOverInitParams() throws ServletException {
         ProxyConfig config = ProxyConfig.builder().targetUri(TARGET).prefix("/programmatic").build();
         filter = new ProxyFilter(config);

@@ -23,7 +23,9 @@ class DurationParserTest {
             "P1D, PT24H",
             "' 7s ', PT7S",
             "10 s, PT10S",
-            "3S, PT3S"})
+            "3S, PT3S",
+            "1ms, PT0.001S",
+            "P24D, PT576H"})
     void acceptsEveryDocumentedForm(String raw, String expected) {
         assertEquals(Duration.parse(expected), DurationParser.parse("connectTimeout", raw));
     }
@@ -45,5 +47,15 @@ class DurationParserTest {
                 () -> DurationParser.parse("idleTimeout", raw));
         assertEquals("streamproxy: invalid idleTimeout '5': expected a duration such as 250ms, 5s, 2m, 1h or "
                 + "ISO-8601 PT5S, from 1ms to 24 days", e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0s", "0ms", "PT0.0005S", "P25D", "999999h", "PT-5S"})
+    void rejectsDurationsTheClientCannotHonourQuotingTheValueAsWritten(String raw) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DurationParser.parse("connectTimeout", raw));
+        assertTrue(e.getMessage().startsWith("streamproxy: invalid connectTimeout '" + raw + "': expected "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("from 1ms to 24 days"), e.getMessage());
     }
 }

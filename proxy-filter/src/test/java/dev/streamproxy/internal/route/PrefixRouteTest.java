@@ -120,6 +120,7 @@ class PrefixRouteTest {
             assertTrue(rest == null || rest == PrefixRoute.AMBIGUOUS || rest.isEmpty() || rest.startsWith("/"),
                     () -> "prefix '" + prefix + "' gave rest '" + rest + "'");
         }
+        assertSame(PrefixRoute.AMBIGUOUS, new PrefixRoute("").match(r));
     }
 
     @Test
