@@ -66,7 +66,7 @@ public enum UpstreamFailure {
         if (failure instanceof ConnectionRequestTimeoutException) {
             return POOL_EXHAUSTED;
         }
-        if (failure instanceof IllegalStateException) {
+        if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("shut down")) {
             return POOL_EXHAUSTED; // "Connection pool shut down": the filter is being destroyed
         }
         if (failure instanceof ConnectTimeoutException || failure instanceof SocketTimeoutException) {

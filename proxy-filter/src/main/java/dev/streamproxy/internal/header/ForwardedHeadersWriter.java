@@ -10,7 +10,9 @@ import org.apache.hc.core5.http.HttpRequest;
  *
  * <p>From an untrusted peer every value comes from the connection. From a peer in {@code trustedProxies} the chain
  * it reports is kept and the peer's address appended ({@code X-Forwarded-For: client, peer}), and the protocol,
- * host and port it reports win over the connection's, since that proxy is where the client connected.
+ * host and port it reports (in {@code X-Forwarded-*}, else in {@code Forwarded}) win over the connection's in
+ * {@code X-Forwarded-*}, since that proxy is where the client connected. The {@code Forwarded} element the proxy
+ * appends describes its own hop, as RFC 7239 asks.
  */
 public final class ForwardedHeadersWriter {
 
@@ -46,9 +48,14 @@ public final class ForwardedHeadersWriter {
         }
         String port = Integer.toString(from.getServerPort());
         String prefix = from.getContextPath() + routePrefix;
+        // RFC 7239: each hop appends an element describing the request it received, so ours keeps the connection's
+        // values; X-Forwarded-Proto/-Host carry one value, the original client's, which a trusted proxy knows
+        String hopProto = proto;
+        String hopHost = host;
         if (trustedPeer) {
-            proto = firstOr(from.getHeader("X-Forwarded-Proto"), proto);
-            host = firstOr(from.getHeader("X-Forwarded-Host"), host);
+            String forwarded = from.getHeader("Forwarded");
+            proto = firstOr(from.getHeader("X-Forwarded-Proto"), forwardedParam(forwarded, "proto", proto));
+            host = firstOr(from.getHeader("X-Forwarded-Host"), forwardedParam(forwarded, "host", host));
             port = firstOr(from.getHeader("X-Forwarded-Port"), port);
             String theirPrefix = firstOr(from.getHeader("X-Forwarded-Prefix"), "");
             prefix = stripTrailingSlash(theirPrefix) + prefix;
@@ -64,7 +71,7 @@ public final class ForwardedHeadersWriter {
             }
         }
         if (mode.writesForwarded()) {
-            String element = "for=" + node(peer) + ";proto=" + proto + ";host=" + quoted(host);
+            String element = "for=" + node(peer) + ";proto=" + hopProto + ";host=" + quoted(hopHost);
             String chain = trustedPeer ? joinChain(from, "Forwarded") : null;
             to.setHeader("Forwarded", chain == null ? element : chain + ", " + element);
         }
@@ -93,6 +100,26 @@ public final class ForwardedHeadersWriter {
         }
         int comma = headerValue.indexOf(',');
         return (comma < 0 ? headerValue : headerValue.substring(0, comma)).trim();
+    }
+
+    /** A parameter of the first element of an RFC 7239 {@code Forwarded} value, unquoted; else the fallback. */
+    static String forwardedParam(String forwarded, String name, String fallback) {
+        if (forwarded == null) {
+            return fallback;
+        }
+        int comma = forwarded.indexOf(',');
+        String first = comma < 0 ? forwarded : forwarded.substring(0, comma);
+        for (String pair : first.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).trim().equalsIgnoreCase(name)) {
+                String v = pair.substring(eq + 1).trim();
+                if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+                    v = v.substring(1, v.length() - 1);
+                }
+                return v.isEmpty() ? fallback : v;
+            }
+        }
+        return fallback;
     }
 
     private static String stripTrailingSlash(String s) {

@@ -38,12 +38,14 @@ public final class RedirectRewriter {
             String rest = underBase(location);
             return rest == null ? location : request.getContextPath() + routePrefix + rest;
         }
-        int schemeEnd = location.indexOf("://");
-        if (schemeEnd <= 0) {
+        boolean schemeRelative = location.startsWith("//");
+        int schemeEnd = schemeRelative ? 0 : location.indexOf("://");
+        if (!schemeRelative && schemeEnd <= 0) {
             return location;
         }
-        String scheme = location.substring(0, schemeEnd);
-        int authorityStart = schemeEnd + 3;
+        // "//target:port/svc/x" inherits the client's scheme; it points at the target when its authority does
+        String scheme = schemeRelative ? target.host().getSchemeName() : location.substring(0, schemeEnd);
+        int authorityStart = schemeRelative ? 2 : schemeEnd + 3;
         int authorityEnd = authorityStart;
         while (authorityEnd < location.length() && "/?#".indexOf(location.charAt(authorityEnd)) < 0) {
             authorityEnd++;
@@ -56,7 +58,8 @@ public final class RedirectRewriter {
         if (rest == null) {
             return location;
         }
-        return request.getScheme() + "://" + clientHost(request) + request.getContextPath() + routePrefix + rest;
+        String origin = schemeRelative ? "//" + clientHost(request) : request.getScheme() + "://" + clientHost(request);
+        return origin + request.getContextPath() + routePrefix + rest;
     }
 
     /** The part of {@code pathAndMore} after the base path, or null when it lies outside the base path. */

@@ -42,7 +42,9 @@ public final class RequestHeaderCopier {
             String name = names.nextElement();
             if (HopByHop.isHopByHop(name)) {
                 if ("TE".equalsIgnoreCase(name) && acceptsTrailers(from.getHeaders(name))) {
+                    // TE is hop-by-hop, so the hop that sends it names it in Connection (RFC 9110 10.1.4)
                     to.addHeader("TE", "trailers");
+                    to.addHeader("Connection", "TE");
                 }
                 continue;
             }

@@ -121,7 +121,9 @@ public final class TrustedProxies {
             return false;
         }
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
+            // "010" is 10 to Java but 8 to inet_aton: a leading zero makes an address mean two things
+            if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255
+                    || (part.length() > 1 && part.charAt(0) == '0')) {
                 return false;
             }
         }

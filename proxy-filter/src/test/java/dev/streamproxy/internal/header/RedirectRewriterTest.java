@@ -61,6 +61,11 @@ class RedirectRewriterTest {
     }
 
     @Test
+    void schemeRelativeLocationIntoTheTargetIsRewrittenSoTheUpstreamHostDoesNotReachTheClient() {
+        assertEquals("//proxy.example/ctx/api/x?y=1", rewrite("http://10.0.0.5:9000/svc", "//10.0.0.5:9000/svc/x?y=1"));
+    }
+
+    @Test
     void absolutePathWithAnEmptyBasePathIsPrefixed() {
         assertEquals("/ctx/api/login", rewrite("http://10.0.0.5:9000", "/login"));
         assertEquals("/ctx/api/", rewrite("http://10.0.0.5:9000/", "/"));
@@ -73,7 +78,8 @@ class RedirectRewriterTest {
             "http://10.0.0.6:9000/svc/x", "http://10.0.0.5:9001/svc/x", "http://10.0.0.5/svc/x",
             "https://10.0.0.5:9000/svc/x", "http://evil.example/svc/x",
             "http://user@10.0.0.5:9000/svc/x", "http://10.0.0.5:x/svc/x",
-            "login", "../x", "?page=2", "#top", "//10.0.0.5:9000/svc/x", "", "mailto:ops@example.com"})
+            "login", "../x", "?page=2", "#top", "//10.0.0.6:9000/svc/x", "//10.0.0.5:9000/svcx", "",
+            "mailto:ops@example.com"})
     void leavesLocationsThatDoNotPointIntoTheTargetUnchanged(String location) {
         assertEquals(location, rewrite("http://10.0.0.5:9000/svc", location));
     }
