@@ -85,13 +85,13 @@ final class Options {
         boolean quick = o.mode.equals("quick");
         o.reps = quick ? 1 : 3;
         o.warmMs = quick ? 300 : 1000;
-        o.measureMs = quick ? 700 : 4000;
+        o.measureMs = quick ? 700 : 3500;
         o.initialWarmMs = quick ? 600 : 3000;
         o.heldStreams = quick ? 300 : 1000;
-        o.heldEvents = quick ? 4 : 5;
+        o.heldEvents = quick ? 5 : 6;
         o.heldIntervalMs = 1000;
-        o.rampLevels = quick ? new int[] {100, 400, 1600} : new int[] {100, 200, 400, 1000, 2000, 4000, 8000};
-        o.rampEvents = quick ? 4 : 5;
+        o.rampLevels = quick ? new int[] {100, 400, 1600} : new int[] {100, 400, 1000, 2000, 4000, 8000};
+        o.rampEvents = quick ? 5 : 6;
         o.rampIntervalMs = 1000;
         o.largeBytes = quick ? 32L << 20 : 128L << 20;
         Path base = Files.isDirectory(Path.of("benchmark")) ? Path.of("benchmark", "results") : Path.of("results");

@@ -23,7 +23,7 @@ import org.HdrHistogram.Histogram;
  */
 final class SseFleet {
 
-    static final long MAX_FIRST_EVENT_WAIT_MS = 2000;
+    static final long MAX_FIRST_EVENT_WAIT_MS = 3000;
     static final long MAX_EVENT_LATENCY_MS = 1000;
     private static final int OPEN_BATCH = 200;
     private static final int MAX_PENDING_CONNECTS = 400;
