@@ -115,7 +115,8 @@ public final class ProxyHandler {
             ErrorResponses.send(response, 405, "405 Method Not Allowed\n");
             return false;
         }
-        if (rest == PrefixRoute.AMBIGUOUS || !PathSafety.isSafe(rest)) {
+        if (rest == PrefixRoute.AMBIGUOUS || !PathSafety.isSafe(rest)
+                || !PathSafety.isSafeQuery(request.getQueryString())) {
             LOG.info("[{}] #{} {} {} -> 400: ambiguous path refused", name, id, method, request.getRequestURI());
             ErrorResponses.send(response, 400, "400 Bad Request: ambiguous path\n");
             return false;

@@ -44,6 +44,27 @@ public final class PathSafety {
         return twice == null || (!hasControl(twice) && !hasDotSegment(twice));
     }
 
+    /**
+     * A query is forwarded byte for byte, so it must be one the container did not have to decode: printable ASCII
+     * only. Jetty accepts raw non-ASCII bytes in a query and hands them over decoded as UTF-8, which cannot be
+     * turned back into the bytes the client sent.
+     *
+     * @param rawQuery the query string, or null
+     * @return true when it can be forwarded exactly
+     */
+    public static boolean isSafeQuery(String rawQuery) {
+        if (rawQuery == null) {
+            return true;
+        }
+        for (int i = 0; i < rawQuery.length(); i++) {
+            char c = rawQuery.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean hasControl(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

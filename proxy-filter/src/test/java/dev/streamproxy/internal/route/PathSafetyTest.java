@@ -71,4 +71,21 @@ class PathSafetyTest {
         assertNull(PathSafety.decode("/%2"));
         assertNull(PathSafety.decode("/%x1"));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a=1&b=%20", "q=%E2%82%AC&x", "%ZZ", "a|b{c}\"d", "="})
+    void acceptsAQueryOfPrintableAsciiWhateverItsEscapesLookLike(String query) {
+        assertTrue(PathSafety.isSafeQuery(query));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"q=caf\u00e9", "q=\u20ac", "a=1 2", "a=\t", "a=\u007f", "a=\u0000"})
+    void refusesAQueryTheContainerHadToDecode(String query) {
+        assertFalse(PathSafety.isSafeQuery(query));
+    }
+
+    @Test
+    void noQueryIsSafe() {
+        assertTrue(PathSafety.isSafeQuery(null));
+    }
 }
