@@ -1,6 +1,7 @@
 package dev.streamproxy.it;
 
 import dev.streamproxy.it.host.HostKind;
+import dev.streamproxy.it.support.Await;
 import dev.streamproxy.it.support.ForkedProxyMain;
 import dev.streamproxy.it.support.Payload;
 import dev.streamproxy.it.support.RecordedRequest;
@@ -123,8 +124,20 @@ class BoundedHeapIT {
         }
         assertEquals(new Payload.Digest(GIB, hex(servedDigest)), got, "download checksum");
 
-        String heap = client.send(HttpRequest.newBuilder(uri("/ctx/heap")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String[] heapRef = {""};
+        Await.until(Duration.ofSeconds(5), "the forked proxy's pool back to zero leased connections", () -> {
+            try {
+                heapRef[0] = client.send(HttpRequest.newBuilder(uri("/ctx/heap")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            return heapRef[0].endsWith(" leased=0");
+        }, () -> heapRef[0]);
+        String heap = heapRef[0];
         System.out.println("forked proxy after 2 GiB (" + HEAP + "): " + heap);
         assertTrue(proxy.isAlive(), "the forked proxy died; see " + log);
         long max = Long.parseLong(heap.replaceAll(".*max=(\\d+).*", "$1"));

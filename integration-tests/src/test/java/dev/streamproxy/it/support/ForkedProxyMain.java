@@ -20,7 +20,7 @@ import java.util.List;
 /**
  * The proxy alone in its own JVM (started by a test with a small heap): embedded Jetty ee10 with the filter on
  * {@code /ctx/api/*} in front of the upstream given as the first argument. Prints {@code LISTENING <port>} when
- * ready, serves its heap figures at {@code /ctx/heap}, and stops when its standard input closes.
+ * ready, serves its heap figures and pool state at {@code /ctx/heap}, and stops when its standard input closes.
  */
 public final class ForkedProxyMain {
 
@@ -43,7 +43,7 @@ public final class ForkedProxyMain {
         }
     }
 
-    /** Heap figures of this JVM: {@code used=<bytes> peak=<bytes> max=<bytes>}. */
+    /** Heap figures of this JVM and the proxy's leased connections: {@code used=.. peak=.. max=.. leased=..}. */
     static final class HeapServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
@@ -56,9 +56,11 @@ public final class ForkedProxyMain {
                 }
             }
             var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            Object proxy = getServletContext().getAttribute(ProxyFilter.contextAttributeName("api"));
+            int leased = proxy instanceof ProxyFilter p ? p.poolStatistics().leased() : -1;
             resp.setContentType("text/plain");
-            resp.getOutputStream().write(("used=" + heap.getUsed() + " peak=" + peak + " max=" + heap.getMax())
-                    .getBytes(StandardCharsets.US_ASCII));
+            resp.getOutputStream().write(("used=" + heap.getUsed() + " peak=" + peak + " max=" + heap.getMax()
+                    + " leased=" + leased).getBytes(StandardCharsets.US_ASCII));
         }
     }
 }
