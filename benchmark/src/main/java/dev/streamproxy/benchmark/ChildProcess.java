@@ -138,6 +138,29 @@ final class ChildProcess implements AutoCloseable {
         return ticks * 10_000_000L; // USER_HZ = 100
     }
 
+    /** Context switches (voluntary + involuntary) of every thread of the process tree so far, from /proc. */
+    long contextSwitches() {
+        long n = 0;
+        for (long pid : pids()) {
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        for (String line : Files.readAllLines(task.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches") || line.startsWith("nonvoluntary_ctxt_switches")) {
+                                n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // thread ended meanwhile
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // process gone or not Linux
+            }
+        }
+        return n;
+    }
+
     /** Calls the contender's admin endpoint ({@link Admin}); empty when it has none. */
     Map<String, Long> admin(String path) throws IOException {
         String port = ready.get("admin");

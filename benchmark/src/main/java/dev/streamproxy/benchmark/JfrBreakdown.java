@@ -33,8 +33,26 @@ public final class JfrBreakdown {
         Map<String, Long> layers = new HashMap<>();
         Map<String, Long> ownSites = new HashMap<>();
         Map<String, Long> sites = new HashMap<>();
+        Map<String, Long> cpuLayers = new HashMap<>();
+        Map<String, Long> cpuOwn = new HashMap<>();
+        Map<String, Long> cpuTop = new HashMap<>();
+        long cpuSamples = 0;
         long total = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+            if (e.getEventType().getName().equals("jdk.ExecutionSample") && e.getStackTrace() != null) {
+                List<RecordedFrame> frames = e.getStackTrace().getFrames();
+                cpuSamples++;
+                cpuLayers.merge(layer(frames), 1L, Long::sum);
+                cpuTop.merge(site(frames, 2), 1L, Long::sum);
+                for (RecordedFrame f : frames) {
+                    String type = f.getMethod().getType().getName();
+                    if (type.startsWith("dev.streamproxy.") && !type.startsWith("dev.streamproxy.benchmark.")) {
+                        cpuOwn.merge(name(f), 1L, Long::sum);
+                        break;
+                    }
+                }
+                continue;
+            }
             if (!e.getEventType().getName().equals("jdk.ObjectAllocationSample")) {
                 continue;
             }
@@ -61,6 +79,14 @@ public final class JfrBreakdown {
         sorted(ownSites).entrySet().stream().limit(top).forEach(en -> out.append(line(en.getValue(), sampled, kibPerRequest, en.getKey())));
         out.append("\ntop allocation sites (3 frames) [type]:\n");
         sorted(sites).entrySet().stream().limit(top).forEach(en -> out.append(line(en.getValue(), sampled, kibPerRequest, en.getKey())));
+        final long cpu = cpuSamples;
+        out.append(String.format(Locale.ROOT, "%nCPU: %d Java execution samples (threads running Java code; time in socket "
+                + "syscalls is not sampled), by innermost non-JDK layer:%n", cpu));
+        sorted(cpuLayers).forEach((k, v) -> out.append(line(v, cpu, Double.NaN, k)));
+        out.append("CPU by nearest streamproxy frame:\n");
+        sorted(cpuOwn).entrySet().stream().limit(top).forEach(en -> out.append(line(en.getValue(), cpu, Double.NaN, en.getKey())));
+        out.append("CPU hottest frames (2 deep):\n");
+        sorted(cpuTop).entrySet().stream().limit(top).forEach(en -> out.append(line(en.getValue(), cpu, Double.NaN, en.getKey())));
         return out.toString();
     }
 

@@ -36,10 +36,12 @@ final class LoadRunner {
             }
             Map<String, Long> before = c.hasAdmin() ? c.process().admin("/stats") : Map.of();
             long cpuBefore = c.process() == null ? 0 : c.process().cpuNanos();
+            long csBefore = c.process() == null ? 0 : c.process().contextSwitches();
             long t0 = System.nanoTime();
             phase(workers, measure);
             double seconds = (System.nanoTime() - t0) / 1e9;
             long cpuAfter = c.process() == null ? 0 : c.process().cpuNanos();
+            long csAfter = c.process() == null ? 0 : c.process().contextSwitches();
             Map<String, Long> after = c.hasAdmin() ? c.process().admin("/stats") : Map.of();
 
             Histogram h = new Histogram(HIGHEST_NANOS, 3);
@@ -59,10 +61,11 @@ final class LoadRunner {
             double perRequest = Math.max(1, requests);
             double alloc = c.hasAdmin() ? (after.get("allocatedBytes") - before.get("allocatedBytes")) / perRequest : Double.NaN;
             double cpu = c.process() == null ? Double.NaN : (cpuAfter - cpuBefore) / 1e3 / perRequest;
+            double cs = c.process() == null ? Double.NaN : (csAfter - csBefore) / perRequest;
             long gc = c.hasAdmin() ? after.get("gcCount") - before.get("gcCount") : 0;
             return new CellResult(rep, s.id, concurrency, c.id(), requests, errors, seconds, requests / seconds,
                     us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)), us(h.getValueAtPercentile(99)),
-                    us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), alloc, cpu, gc, connects, firstError);
+                    us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), alloc, cpu, cs, gc, connects, firstError);
         } finally {
             for (Worker w : workers) {
                 w.connection.close();

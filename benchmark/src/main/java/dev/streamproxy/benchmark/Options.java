@@ -34,6 +34,7 @@ final class Options {
     int poolSize = 2048;
     Set<String> only = new LinkedHashSet<>();
     Set<String> skip = new LinkedHashSet<>();
+    Set<String> scenarios = new LinkedHashSet<>();
     boolean jfr;
     Path contenderJava = Path.of(System.getProperty("java.home"));
     Path virtualThreadJava;
@@ -49,6 +50,7 @@ final class Options {
                   --only=a,b              contenders: direct,streamproxy-jetty,streamproxy-tomcat,naive,
                                           jetty-proxyservlet,smiley,nginx
                   --skip=a,b              phases: throughput,ttfe,held,large,ramp
+                  --scenarios=a,b         closed-loop scenarios to run: post1m,get1m,get1k (default all)
                   --heap=512m             -Xms/-Xmx of every contender JVM
                   --pool=2048             upstream connection pool size given to every Java proxy
                   --java=JAVA_HOME        JDK for the contender JVMs (default: the one running this)
@@ -106,6 +108,7 @@ final class Options {
                 case "measure-ms" -> o.measureMs = Long.parseLong(v);
                 case "only" -> o.only.addAll(List.of(v.split(",")));
                 case "skip" -> o.skip.addAll(List.of(v.split(",")));
+                case "scenarios" -> o.scenarios.addAll(List.of(v.split(",")));
                 case "heap" -> o.heap = v;
                 case "pool" -> o.poolSize = Integer.parseInt(v);
                 case "java" -> o.contenderJava = Path.of(v);
@@ -128,6 +131,10 @@ final class Options {
 
     boolean wants(String contender) {
         return only.isEmpty() || only.contains(contender);
+    }
+
+    boolean runsScenario(Scenario s) {
+        return scenarios.isEmpty() || scenarios.contains(s.id);
     }
 
     boolean runs(String phase) {

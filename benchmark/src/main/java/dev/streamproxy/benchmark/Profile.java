@@ -19,12 +19,16 @@ final class Profile {
 
     static void run(Options o, RunRecord run, Launcher launcher, Progress progress) throws IOException, InterruptedException {
         StringBuilder md = new StringBuilder("# Where streamproxy's proxy JVM allocates\n\n");
-        md.append("One JFR recording (`settings=profile`, allocation samples weighted by bytes) per contender and ")
+        md.append("One JFR recording (`settings=profile`, Java stacks sampled every 1 ms, allocation samples weighted by bytes) per contender and ")
                 .append("scenario, covering one measured window at concurrency 16 after warm-up. KiB/request is the ")
                 .append("admin endpoint's measure for the same window; each line's KiB is its share of the samples ")
                 .append("times that (sampling, so read it to about ±10%).\n\n");
         run.info.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         Path jcmd = launcher.javaHome().resolve("bin/jcmd");
+        // the 'profile' settings, sampling Java stacks every 1 ms instead of 10 ms so one window gives enough samples
+        Path jfc = run.logDir.resolve("profile-1ms.jfc").toAbsolutePath();
+        Files.writeString(jfc, Files.readString(launcher.javaHome().resolve("lib/jfr/profile.jfc"))
+                .replace("control=\"method-sampling-java-interval\">10 ms<", "control=\"method-sampling-java-interval\">1 ms<"));
         try (ChildProcess upstream = launcher.upstream()) {
             for (String[] j : new String[][] {{Contender.STREAMPROXY, "jetty"}, {"streamproxy-tomcat", "tomcat"}}) {
                 if (!o.wants(j[0])) {
@@ -38,7 +42,7 @@ final class Profile {
                     }
                     for (Scenario s : List.of(Scenario.POST_1M, Scenario.GET_1M, Scenario.GET_1K)) {
                         Path file = run.logDir.resolve(j[0] + "-" + s.id + ".jfr").toAbsolutePath();
-                        jcmd(jcmd, p.pid(), "JFR.start", "name=bench", "settings=profile");
+                        jcmd(jcmd, p.pid(), "JFR.start", "name=bench", "settings=" + jfc);
                         CellResult r = LoadRunner.run(0, c, s, 16, Duration.ofMillis(o.warmMs), Duration.ofMillis(o.measureMs));
                         jcmd(jcmd, p.pid(), "JFR.stop", "name=bench", "filename=" + file);
                         double kib = r.allocBytesPerRequest() / 1024;

@@ -39,7 +39,9 @@ final class Race {
             for (int rep = 1; rep <= o.reps; rep++) {
                 if (o.runs("throughput")) {
                     for (Scenario s : List.of(Scenario.POST_1M, Scenario.GET_1M, Scenario.GET_1K)) {
-                        cells(rep, s, contenders);
+                        if (o.runsScenario(s)) {
+                            cells(rep, s, contenders);
+                        }
                     }
                 }
                 if (o.runs("ttfe")) {
@@ -123,7 +125,7 @@ final class Race {
         Duration half = Duration.ofMillis(o.initialWarmMs / 2);
         for (Contender c : contenders) {
             for (Scenario s : Scenario.values()) {
-                if (s == Scenario.SSE_FIRST_EVENT && !o.runs("ttfe")) {
+                if (s == Scenario.SSE_FIRST_EVENT ? !o.runs("ttfe") : !o.runsScenario(s)) {
                     continue;
                 }
                 CellResult r = LoadRunner.run(0, c, s, 8, half, half);

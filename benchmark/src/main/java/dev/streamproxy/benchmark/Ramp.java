@@ -73,9 +73,10 @@ final class Ramp {
                     SseFleet.Result r = SseFleet.run(c.address(), c.pathPrefix(), level, o.rampEvents, o.rampIntervalMs,
                             Race.budget(level, o.rampEvents, o.rampIntervalMs));
                     run.ramp.add(new RunRecord.RampLevel(v.label(), settings, level, r));
-                    progress.say(String.format(Locale.ROOT, "ramp %-55s %5d streams: %s (%d complete, first-event wait max %.0f ms, event p99 %.1f ms, max %.0f ms, open %.1f s)%s",
+                    long threads = p.alive() ? p.admin("/stats").getOrDefault("threads", -1L) : -1;
+                    progress.say(String.format(Locale.ROOT, "ramp %-55s %5d streams: %s (%d complete, first-event wait max %.0f ms, event p99 %.1f ms, max %.0f ms, open %.1f s, %d platform threads after)%s",
                             v.label(), level, r.pass() ? "held" : "NOT held", r.completed(), r.firstEventWaitMaxMs(),
-                            r.eventP99Ms(), r.eventMaxMs(), r.openSeconds(), r.firstError() == null ? "" : " " + r.firstError()));
+                            r.eventP99Ms(), r.eventMaxMs(), r.openSeconds(), threads, r.firstError() == null ? "" : " " + r.firstError()));
                     Race.settle();
                     if (!r.pass() || !p.alive()) {
                         break;

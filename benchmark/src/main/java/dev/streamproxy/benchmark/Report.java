@@ -106,7 +106,8 @@ final class Report {
         md.append("\nFigures are the median over repetitions, with (min–max) when they differ. Latency is per ")
                 .append("request as the client sees it (closed loop, keep-alive). *Proxy alloc* is heap allocated by ")
                 .append("the proxy JVM (all threads, container included) during the measured window divided by the ")
-                .append("requests completed; *proxy CPU* is the proxy process' user+system CPU per request.\n\n")
+                .append("requests completed; *proxy CPU* is the proxy process' user+system CPU per request; *ctx switches* are its ")
+                .append("threads' voluntary and involuntary context switches per request (blocking hand-offs show here).\n\n")
                 .append("![requests/s relative to direct](throughput.png)\n\n")
                 .append("![heap allocated per request](allocation.png)\n\n");
         for (String n : run.notes) {
@@ -234,8 +235,8 @@ final class Report {
         for (Scenario s : List.of(Scenario.POST_1M, Scenario.GET_1M, Scenario.GET_1K)) {
             for (int c : run.concurrencies) {
                 md.append("### ").append(s.title).append(", concurrency ").append(c).append("\n\n");
-                md.append("| contender | req/s | × direct | × streamproxy | p50 ms | p99 ms | proxy alloc KiB/req | proxy CPU µs/req | errors |\n");
-                md.append("|---|---|---|---|---|---|---|---|---|\n");
+                md.append("| contender | req/s | × direct | × streamproxy | p50 ms | p99 ms | proxy alloc KiB/req | proxy CPU µs/req | proxy ctx switches/req | errors |\n");
+                md.append("|---|---|---|---|---|---|---|---|---|---|\n");
                 for (String id : run.contenders) {
                     if (!summary.has(s.id, c, id)) {
                         continue;
@@ -248,6 +249,7 @@ final class Report {
                             .append(" | ").append(summary.spread(s.id, c, id, r -> r.p99us() / 1000).show("%.2f"))
                             .append(" | ").append(summary.spread(s.id, c, id, r -> r.allocBytesPerRequest() / 1024).show("%.1f"))
                             .append(" | ").append(summary.spread(s.id, c, id, CellResult::cpuMicrosPerRequest).show("%.0f"))
+                            .append(" | ").append(summary.spread(s.id, c, id, CellResult::contextSwitchesPerRequest).show("%.1f"))
                             .append(" | ").append(summary.errors(s.id, c, id)).append(" |\n");
                 }
                 md.append('\n');
