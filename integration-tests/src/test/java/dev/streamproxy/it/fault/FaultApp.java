@@ -1,0 +1,308 @@
+package dev.streamproxy.it.fault;
+
+import dev.streamproxy.PoolStatistics;
+import dev.streamproxy.ProxyConfig;
+import dev.streamproxy.ProxyFilter;
+import dev.streamproxy.it.host.ContainerHost;
+import dev.streamproxy.it.host.HostKind;
+import dev.streamproxy.it.host.WebApp;
+import dev.streamproxy.it.support.AppServlet;
+import dev.streamproxy.it.support.Await;
+import dev.streamproxy.it.support.ClientConnection;
+import dev.streamproxy.it.support.RawRequest;
+import dev.streamproxy.it.support.RawResponse;
+import dev.streamproxy.it.support.Upstream;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The application the fault suite attacks, the same in every host: context {@value #CONTEXT}, a raw-socket
+ * {@link Upstream} on 127.0.0.1, and one proxy filter per configuration a fault needs, each mapped at
+ * {@code /<name>/*} with prefix {@code /<name>} and targeting {@code http://127.0.0.1:<upstream>/svc}:
+ *
+ * <table>
+ *   <tr><th>route</th><th>declared</th><th>what differs</th></tr>
+ *   <tr><td>api</td><td>builder</td><td>responseTimeout 10s: the ordinary route</td></tr>
+ *   <tr><td>slow</td><td>builder</td><td>responseTimeout 500ms</td></tr>
+ *   <tr><td>single</td><td>builder</td><td>maxConnections 1, connectionRequestTimeout 500ms: one pooled connection
+ *       that every request reuses</td></tr>
+ *   <tr><td>pool</td><td>builder</td><td>maxConnections 4, connectionRequestTimeout 1s</td></tr>
+ *   <tr><td>dead</td><td>builder</td><td>targets a port where nothing listens</td></tr>
+ *   <tr><td>trusted</td><td>init-params</td><td>trustedProxies 127.0.0.1/32 and ::1, forwardedHeaders both</td></tr>
+ *   <tr><td>fwd</td><td>init-params</td><td>forwardedHeaders forwarded</td></tr>
+ *   <tr><td>both</td><td>init-params</td><td>forwardedHeaders both, nobody trusted</td></tr>
+ *   <tr><td>none</td><td>init-params</td><td>forwardedHeaders none</td></tr>
+ *   <tr><td>limit</td><td>init-params</td><td>maxRequestBodySize 1KiB</td></tr>
+ *   <tr><td>wide</td><td>builder, mapped {@code /*}</td><td>sees every request of the context, so its own prefix
+ *       match decides what it proxies (the container's normalisation cannot route a request around it)</td></tr>
+ * </table>
+ * Routes declared with init-params go through {@code new ProxyFilter()} and {@code init(FilterConfig)}, the
+ * {@code web.xml} path, so the init-param parser is under test too. Everything else lands in {@link AppServlet},
+ * which answers with {@code X-Served-By: app}.
+ */
+public final class FaultApp implements AutoCloseable {
+
+    public static final String CONTEXT = "/ctx";
+    public static final String BASE_PATH = "/svc";
+    /** The body of the filter's own 400 for an ambiguous path, to tell it from a container's 400. */
+    public static final String FILTER_400 = "400 Bad Request: ambiguous path\n";
+    /** Upstream body size limit of the {@code limit} route. */
+    public static final int LIMIT = 1024;
+
+    private final HostKind kind;
+    private final Upstream upstream;
+    private final ContainerHost host;
+    private final Map<String, Supplier<ProxyFilter>> proxies;
+    private final int port;
+
+    private FaultApp(HostKind kind, Upstream upstream, ContainerHost host, Map<String, Supplier<ProxyFilter>> proxies,
+                     int port) {
+        this.kind = kind;
+        this.upstream = upstream;
+        this.host = host;
+        this.proxies = proxies;
+        this.port = port;
+    }
+
+    public static FaultApp start(HostKind kind) throws Exception {
+        Upstream upstream = Upstream.start();
+        ContainerHost host = null;
+        try {
+            String target = upstream.uri(BASE_PATH).toString();
+            Map<String, Supplier<ProxyFilter>> proxies = new LinkedHashMap<>();
+            List<WebApp.FilterMapping> filters = new ArrayList<>();
+            programmatic(filters, proxies, "api", route(target, "api").responseTimeout(Duration.ofSeconds(10)));
+            programmatic(filters, proxies, "slow", route(target, "slow").responseTimeout(Duration.ofMillis(500)));
+            programmatic(filters, proxies, "single", route(target, "single").maxConnections(1)
+                    .connectionRequestTimeout(Duration.ofMillis(500)));
+            programmatic(filters, proxies, "pool", route(target, "pool").maxConnections(4)
+                    .connectionRequestTimeout(Duration.ofSeconds(1)));
+            programmatic(filters, proxies, "dead", route("http://127.0.0.1:" + unusedPort() + BASE_PATH, "dead")
+                    .connectTimeout(Duration.ofSeconds(2)));
+            declared(filters, proxies, "trusted", target,
+                    Map.of("trustedProxies", "127.0.0.1/32, ::1", "forwardedHeaders", "both"));
+            declared(filters, proxies, "fwd", target, Map.of("forwardedHeaders", "forwarded"));
+            declared(filters, proxies, "both", target, Map.of("forwardedHeaders", "both"));
+            declared(filters, proxies, "none", target, Map.of("forwardedHeaders", "none"));
+            declared(filters, proxies, "limit", target, Map.of("maxRequestBodySize", "1KiB"));
+            ProxyFilter wide = new ProxyFilter(route(target, "wide").build());
+            filters.add(new WebApp.FilterMapping("wide", wide, "/*"));
+            proxies.put("wide", () -> wide);
+
+            host = kind.create();
+            int port = host.start(new WebApp(CONTEXT, filters, new AppServlet()));
+            return new FaultApp(kind, upstream, host, proxies, port);
+        } catch (Exception | Error e) {
+            if (host != null) {
+                host.close();
+            }
+            upstream.close();
+            throw e;
+        }
+    }
+
+    private static ProxyConfig.Builder route(String target, String name) {
+        return ProxyConfig.builder().targetUri(target).prefix("/" + name);
+    }
+
+    private static void programmatic(List<WebApp.FilterMapping> filters, Map<String, Supplier<ProxyFilter>> proxies,
+                                     String name, ProxyConfig.Builder config) {
+        ProxyFilter f = new ProxyFilter(config.build());
+        filters.add(new WebApp.FilterMapping(name, f, "/" + name + "/*"));
+        proxies.put(name, () -> f);
+    }
+
+    private static void declared(List<WebApp.FilterMapping> filters, Map<String, Supplier<ProxyFilter>> proxies,
+                                 String name, String target, Map<String, String> params) {
+        Map<String, String> all = new LinkedHashMap<>(params);
+        all.put("targetUri", target);
+        all.put("prefix", "/" + name);
+        all.put("responseTimeout", "10s");
+        InitParamFilter f = new InitParamFilter(new ProxyFilter(), all);
+        filters.add(new WebApp.FilterMapping(name, f, "/" + name + "/*"));
+        proxies.put(name, () -> f.delegate);
+    }
+
+    /** @return a port on 127.0.0.1 that was free a moment ago and has nothing listening on it */
+    private static int unusedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return s.getLocalPort();
+        }
+    }
+
+    public HostKind kind() {
+        return kind;
+    }
+
+    public String hostDescription() {
+        return host.description();
+    }
+
+    public Upstream upstream() {
+        return upstream;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** @return {@code 127.0.0.1:<port>}, the Host a client of the container sends */
+    public String authority() {
+        return "127.0.0.1:" + port;
+    }
+
+    public ProxyFilter proxy(String name) {
+        Supplier<ProxyFilter> f = proxies.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("no proxy route " + name);
+        }
+        return f.get();
+    }
+
+    /** Sends one request on a new raw connection and reads the whole response. */
+    public RawResponse send(RawRequest request) throws IOException {
+        try (ClientConnection c = connect()) {
+            return c.send(request).readResponse(request.method());
+        }
+    }
+
+    public ClientConnection connect() throws IOException {
+        return ClientConnection.open(port);
+    }
+
+    /** @return every route's pool statistics, by filter name */
+    public Map<String, PoolStatistics> poolStatistics() {
+        Map<String, PoolStatistics> stats = new LinkedHashMap<>();
+        proxies.forEach((name, f) -> stats.put(name, f.get().poolStatistics()));
+        return stats;
+    }
+
+    /** Polls until no route's pool has a leased connection; fails naming the pools at the deadline. */
+    public void awaitNoLeasedConnections(Duration timeout) {
+        Await.until(timeout, "every pool back to zero leased connections",
+                () -> proxies.values().stream().allMatch(f -> f.get().poolStatistics().leased() == 0),
+                this::poolStatistics);
+    }
+
+    /**
+     * Polls until no thread is inside the proxy's exchange (a container request thread stuck in a read or write
+     * that nothing will ever end); fails with the stuck threads' stacks at the deadline.
+     */
+    public static void awaitNoThreadInsideTheProxy(Duration timeout) {
+        Await.until(timeout, "no request thread left inside the proxy", () -> threadsInsideTheProxy().isEmpty(),
+                FaultApp::describeThreadsInsideTheProxy);
+    }
+
+    /** Both after-test invariants: zero leased connections and no request thread stuck in the proxy. */
+    public void awaitQuiet(Duration timeout) {
+        awaitNoLeasedConnections(timeout);
+        awaitNoThreadInsideTheProxy(timeout);
+    }
+
+    static Map<Thread, StackTraceElement[]> threadsInsideTheProxy() {
+        Map<Thread, StackTraceElement[]> inside = new LinkedHashMap<>();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            for (StackTraceElement e : stack) {
+                if (e.getClassName().startsWith("dev.streamproxy.internal.ProxyHandler")) {
+                    inside.put(t, stack);
+                    return;
+                }
+            }
+        });
+        return inside;
+    }
+
+    private static String describeThreadsInsideTheProxy() {
+        StringBuilder sb = new StringBuilder();
+        threadsInsideTheProxy().forEach((t, stack) -> {
+            sb.append('\n').append(t.getName()).append(':');
+            for (int i = 0; i < Math.min(stack.length, 25); i++) {
+                sb.append("\n\tat ").append(stack[i]);
+            }
+        });
+        return sb.toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            host.close();
+        } finally {
+            upstream.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return kind + " (" + host.description() + ")";
+    }
+
+    /**
+     * Declares a {@code new ProxyFilter()} the way {@code web.xml} does: the container's {@link FilterConfig} plus
+     * these init-params. The filter itself reads and validates them in {@code init}.
+     */
+    static final class InitParamFilter implements Filter {
+        final ProxyFilter delegate;
+        private final Map<String, String> params;
+
+        InitParamFilter(ProxyFilter delegate, Map<String, String> params) {
+            this.delegate = delegate;
+            this.params = Map.copyOf(params);
+        }
+
+        @Override
+        public void init(FilterConfig container) throws ServletException {
+            delegate.init(new FilterConfig() {
+                @Override
+                public String getFilterName() {
+                    return container.getFilterName();
+                }
+
+                @Override
+                public ServletContext getServletContext() {
+                    return container.getServletContext();
+                }
+
+                @Override
+                public String getInitParameter(String name) {
+                    return params.get(name);
+                }
+
+                @Override
+                public Enumeration<String> getInitParameterNames() {
+                    return Collections.enumeration(params.keySet());
+                }
+            });
+        }
+
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            delegate.doFilter(request, response, chain);
+        }
+
+        @Override
+        public void destroy() {
+            delegate.destroy();
+        }
+    }
+}
