@@ -5,6 +5,7 @@ import dev.streamproxy.it.support.ProxiedApp;
 import dev.streamproxy.it.support.RawRequest;
 import dev.streamproxy.it.support.RawResponse;
 import dev.streamproxy.it.support.RecordedRequest;
+import dev.streamproxy.it.support.Route;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -20,7 +21,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * set from the connection (client-sent ones replaced), Host rewritten unless preserveHost, end-to-end headers kept
  * with all their values in order.
  */
+@Route(name = "both", params = "forwardedHeaders=both")
+@Route(name = "bare", params = "forwardedHeaders=false")
 class HeadersIT {
+
+    @ContainerTest
+    void theBothModeWritesRfc7239ForwardedBesideTheXForwardedHeaders(ProxiedApp app) throws Exception {
+        app.send(RawRequest.get("/ctx/both/f").header("Forwarded", "for=6.6.6.6;proto=https"));
+
+        RecordedRequest up = app.upstream().takeRequest();
+        assertEquals(List.of("for=127.0.0.1;proto=http;host=\"" + app.authority() + "\""), up.headers("Forwarded"),
+                up::toString);
+        assertEquals(List.of("127.0.0.1"), up.headers("X-Forwarded-For"));
+    }
+
+    @ContainerTest
+    void withForwardedHeadersOffClientSentOnesAreStillRemoved(ProxiedApp app) throws Exception {
+        app.send(RawRequest.get("/ctx/bare/f")
+                .header("X-Forwarded-For", "6.6.6.6")
+                .header("X-Forwarded-Host", "evil.example")
+                .header("Forwarded", "for=6.6.6.6"));
+
+        RecordedRequest up = app.upstream().takeRequest();
+        assertAll(up.toString(),
+                () -> assertEquals(List.of(), up.headers("X-Forwarded-For")),
+                () -> assertEquals(List.of(), up.headers("X-Forwarded-Host")),
+                () -> assertEquals(List.of(), up.headers("X-Forwarded-Proto")),
+                () -> assertEquals(List.of(), up.headers("Forwarded")));
+    }
 
     @ContainerTest
     void hopByHopAndConnectionListedRequestHeadersAreNotForwarded(ProxiedApp app) throws Exception {

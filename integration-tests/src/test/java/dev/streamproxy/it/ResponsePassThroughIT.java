@@ -5,6 +5,7 @@ import dev.streamproxy.it.support.ContainerTest;
 import dev.streamproxy.it.support.ProxiedApp;
 import dev.streamproxy.it.support.RawRequest;
 import dev.streamproxy.it.support.RawResponse;
+import dev.streamproxy.it.support.Route;
 
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpClient;
@@ -19,7 +20,23 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** What the upstream answers reaches the client as it was: redirects not followed, bodies not decoded. */
+@Route(name = "verbatim", params = "rewriteRedirects=false")
 class ResponsePassThroughIT {
+
+    @ContainerTest
+    void withRewriteRedirectsOffTheLocationIsLeftAsSent(ProxiedApp app) throws Exception {
+        String sent = "http://" + app.upstream().authority() + "/svc/next";
+        app.upstream().handle(ex -> {
+            ex.readAndRecord();
+            ex.respond(302, "Found", new byte[0], "Location: " + sent, "Content-Location: /svc/x");
+        });
+
+        RawResponse r = app.send(RawRequest.get("/ctx/verbatim/start"));
+
+        assertEquals(302, r.status());
+        assertEquals(sent, r.header("Location"));
+        assertEquals("/svc/x", r.header("Content-Location"));
+    }
 
     @ContainerTest
     void redirectsArePassedThroughNotFollowed(ProxiedApp app) throws Exception {

@@ -17,6 +17,8 @@ public enum HostKind {
 
     /** System property listing the hosts this JVM runs, comma-separated ids. */
     public static final String HOSTS_PROPERTY = "streamproxy.it.hosts";
+    /** The value that names no host: a JVM whose classpath has no embedded container. */
+    public static final String NONE = "none";
     /** What runs when the property is absent (an IDE run with the module's full test classpath). */
     public static final String DEFAULT_HOSTS = "jetty-ee10,jetty-ee11,tomcat-11";
 
@@ -62,7 +64,7 @@ public enum HostKind {
         String names = System.getProperty(HOSTS_PROPERTY, DEFAULT_HOSTS).toLowerCase(Locale.ROOT);
         List<HostKind> kinds = new ArrayList<>();
         for (String n : names.split(",")) {
-            if (!n.isBlank()) {
+            if (!n.isBlank() && !n.strip().equals(NONE)) {
                 kinds.add(byId(n.strip()));
             }
         }

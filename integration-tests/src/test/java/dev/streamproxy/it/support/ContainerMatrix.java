@@ -31,6 +31,12 @@ public final class ContainerMatrix implements TestTemplateInvocationContextProvi
         return context.getTestMethod().map(m -> m.isAnnotationPresent(ContainerTest.class)).orElse(false);
     }
 
+    /** A JVM that runs no embedded host (the real-Tomcat execution) runs no matrix test. */
+    @Override
+    public boolean mayReturnZeroTestTemplateInvocationContexts(ExtensionContext context) {
+        return true;
+    }
+
     @Override
     public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
         return HostKind.enabled().stream().map(HostInvocation::new);
@@ -42,9 +48,11 @@ public final class ContainerMatrix implements TestTemplateInvocationContextProvi
         while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
             classContext = classContext.getParent().get();
         }
+        List<Route> routes = classContext.getTestClass()
+                .map(c -> List.of(c.getAnnotationsByType(Route.class))).orElse(List.of());
         return classContext.getStore(NAMESPACE).getOrComputeIfAbsent(kind, k -> {
             try {
-                return ProxiedApp.start(kind);
+                return ProxiedApp.start(kind, routes);
             } catch (Exception e) {
                 throw new IllegalStateException("could not start the application in " + kind, e);
             }

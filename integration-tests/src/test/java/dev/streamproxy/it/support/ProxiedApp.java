@@ -32,7 +32,8 @@ import java.util.Map;
  *   <tr><td>host</td><td>/host/*</td><td>/host</td><td>preserveHost</td></tr>
  *   <tr><td>wide</td><td>/*</td><td>/wide</td><td>sees every request, so its own prefix match is what routes</td></tr>
  * </table>
- * Every proxy targets {@code http://127.0.0.1:<upstream>/svc} (dead: an unused port).
+ * Every proxy targets {@code http://127.0.0.1:<upstream>/svc} (dead: an unused port). A test class adds routes of
+ * its own with {@link Route} annotations (mapped before "wide").
  */
 public final class ProxiedApp implements AutoCloseable {
 
@@ -56,6 +57,11 @@ public final class ProxiedApp implements AutoCloseable {
     }
 
     public static ProxiedApp start(HostKind kind) throws Exception {
+        return start(kind, List.of());
+    }
+
+    /** Starts the standard application plus the test class's extra {@link Route}s. */
+    public static ProxiedApp start(HostKind kind, List<Route> extraRoutes) throws Exception {
         Upstream upstream = Upstream.start();
         ContainerHost host = null;
         try {
@@ -68,6 +74,20 @@ public final class ProxiedApp implements AutoCloseable {
             proxies.put("dead", new ProxyFilter(route("http://127.0.0.1:" + unusedPort() + BASE_PATH, "/dead")
                     .connectTimeout(Duration.ofSeconds(2)).build()));
             proxies.put("host", new ProxyFilter(route(target, "/host").preserveHost(true).build()));
+            for (Route r : extraRoutes) {
+                if (proxies.containsKey(r.name()) || r.name().equals("form-reader")) {
+                    throw new IllegalArgumentException("route name already taken: " + r.name());
+                }
+                Map<String, String> params = new LinkedHashMap<>();
+                for (String p : r.params()) {
+                    int eq = p.indexOf('=');
+                    params.put(p.substring(0, eq).strip(), p.substring(eq + 1).strip());
+                }
+                params.put("targetUri", target);
+                params.put("prefix", "/" + r.name());
+                proxies.put(r.name(), new ProxyFilter(ProxyConfig.fromParameters(params)));
+            }
+            // last, so that every other route has had its chance: it sees whatever reached the chain
             proxies.put("wide", new ProxyFilter(route(target, "/wide").build()));
 
             List<WebApp.FilterMapping> filters = new ArrayList<>();
