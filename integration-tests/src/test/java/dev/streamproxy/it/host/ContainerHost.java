@@ -16,7 +16,7 @@ public interface ContainerHost extends AutoCloseable {
     /** @return the container and its version as it reports itself, e.g. {@code Jetty 12.1.14 ee10} */
     String description();
 
-    /** Stops the container and releases what it created. */
+    /** Stops the container and releases what it created; a failure to stop is an unchecked exception. */
     @Override
-    void close() throws Exception;
+    void close();
 }

@@ -47,9 +47,13 @@ public final class JettyEe10Host implements ContainerHost {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (server != null) {
-            server.stop();
+            try {
+                server.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("Jetty did not stop cleanly", e);
+            }
         }
     }
 }

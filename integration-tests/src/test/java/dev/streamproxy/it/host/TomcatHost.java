@@ -57,9 +57,18 @@ public final class TomcatHost implements ContainerHost {
         }
         Wrapper servlet = Tomcat.addServlet(context, "app", app.servlet());
         servlet.setAsyncSupported(true);
-        context.addServletMappingDecoded("/", "app");
+        addDefaultServletMapping(context);
         tomcat.start();
         return connector.getLocalPort();
+    }
+
+    /**
+     * Tomcat 11 deprecates {@code addServletMappingDecoded} for {@code addServletMapping}, which Tomcat 10.1 does not
+     * have; the same compiled class runs on both, so it keeps the method they share.
+     */
+    @SuppressWarnings("deprecation")
+    private static void addDefaultServletMapping(Context context) {
+        context.addServletMappingDecoded("/", "app");
     }
 
     @Override
@@ -68,10 +77,14 @@ public final class TomcatHost implements ContainerHost {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (tomcat != null) {
-            tomcat.stop();
-            tomcat.destroy();
+            try {
+                tomcat.stop();
+                tomcat.destroy();
+            } catch (Exception e) {
+                throw new IllegalStateException("Tomcat did not stop cleanly", e);
+            }
         }
         if (baseDir != null) {
             try (Stream<Path> files = Files.walk(baseDir)) {
@@ -82,6 +95,8 @@ public final class TomcatHost implements ContainerHost {
                         // a temp dir; best effort
                     }
                 });
+            } catch (IOException ignored) {
+                // a temp dir; best effort
             }
         }
     }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ public record Deployment(TomcatDistribution tomcat, Upstream upstream) implement
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         try {
             tomcat.close();
         } finally {

@@ -180,7 +180,7 @@ public final class ProxiedApp implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         try {
             host.close();
         } finally {
