@@ -1,0 +1,65 @@
+package dev.streamproxy.it.fault;
+
+import dev.streamproxy.it.support.Await;
+import dev.streamproxy.it.support.RawRequest;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An upstream that stalls, on the {@code slow} route (responseTimeout 500ms): no status line, or a head and then no
+ * body byte, gives 504 (nothing was committed yet); a body that stops half-way aborts the client connection.
+ */
+class StalledUpstreamIT {
+
+    private static final Duration HOLD = Duration.ofSeconds(20);
+
+    @FaultTest
+    void noStatusLineWithinTheResponseTimeoutGives504(FaultApp app) throws Exception {
+        stall(app, ex -> {
+        }, v -> assertEquals(504, v.status(), v::toString));
+    }
+
+    @FaultTest
+    void aHeadFollowedByNoBodyByteGives504NotAnEmpty200(FaultApp app) throws Exception {
+        stall(app, ex -> {
+            ex.writeHead(200, "OK", "Content-Type: text/plain", "Content-Length: 10");
+            ex.out().flush();
+        }, v -> assertEquals(504, v.status(), v::toString));
+    }
+
+    @FaultTest
+    void aBodyThatStopsHalfWayAbortsTheClientConnection(FaultApp app) throws Exception {
+        stall(app, ex -> {
+            ex.writeHead(200, "OK", "Content-Type: text/plain", "Content-Length: 10");
+            ex.out().write("hello".getBytes());
+            ex.out().flush();
+        }, v -> assertTrue(v.broken(), "the client must see a broken response: " + v));
+    }
+
+    private interface Step {
+        void run(dev.streamproxy.it.support.Upstream.Exchange ex) throws Exception;
+    }
+
+    private interface Check {
+        void check(ClientView v);
+    }
+
+    private static void stall(FaultApp app, Step before, Check check) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        app.upstream().handle(ex -> {
+            ex.readAndRecord();
+            before.run(ex);
+            Await.quietly(release, HOLD);
+            ex.closeAfter();
+        });
+        try {
+            check.check(ClientView.of(app, RawRequest.get("/ctx/slow/stall")));
+        } finally {
+            release.countDown();
+        }
+    }
+}
