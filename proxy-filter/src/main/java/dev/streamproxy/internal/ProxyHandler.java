@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * One proxied exchange, as a script of named steps: check the request, choose the target, build the upstream
@@ -54,6 +55,7 @@ public final class ProxyHandler {
     private final RequestHeaderCopier requestHeaders;
     private final ForwardedHeadersWriter forwardedHeaders;
     private final Map<UpstreamTarget, ResponseHeaderCopier> responseHeaders = new ConcurrentHashMap<>();
+    private final Function<UpstreamTarget, ResponseHeaderCopier> newResponseHeaders = this::newResponseHeaderCopier;
     private final AtomicLong ids = new AtomicLong();
 
     /**
@@ -135,7 +137,7 @@ public final class ProxyHandler {
     private void copyResponseHead(HttpServletRequest request, HttpServletResponse response, UpstreamTarget target,
                                   ClassicHttpResponse upstream) {
         response.setStatus(upstream.getCode());
-        responseHeaders.computeIfAbsent(target, this::newResponseHeaderCopier).copy(upstream, request, response);
+        responseHeaders.computeIfAbsent(target, newResponseHeaders).copy(upstream, request, response);
         HttpEntity entity = upstream.getEntity();
         if (entity != null && entity.getContentLength() >= 0) {
             response.setContentLengthLong(entity.getContentLength());

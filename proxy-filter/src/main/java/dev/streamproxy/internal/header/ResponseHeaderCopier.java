@@ -34,7 +34,9 @@ public final class ResponseHeaderCopier {
      */
     public void copy(HttpResponse from, HttpServletRequest request, HttpServletResponse to) {
         Header[] headers = from.getHeaders();
-        Set<String> listed = HopByHop.connectionListed(valuesOf(headers, "Connection"));
+        Set<String> listed = from.containsHeader("Connection")
+                ? HopByHop.connectionListed(valuesOf(headers, "Connection"))
+                : Set.of();
         for (int i = 0; i < headers.length; i++) {
             String name = headers[i].getName();
             if (HopByHop.isHopByHop(name) || listed.contains(name) || "Content-Length".equalsIgnoreCase(name)) {
