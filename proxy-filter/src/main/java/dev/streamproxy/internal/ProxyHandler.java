@@ -4,6 +4,7 @@ import dev.streamproxy.ProxyConfig;
 import dev.streamproxy.internal.body.BufferPool;
 import dev.streamproxy.internal.body.RequestBodies;
 import dev.streamproxy.internal.body.ResponseBodyStreamer;
+import dev.streamproxy.internal.body.StreamingRequestEntity;
 import dev.streamproxy.internal.client.UpstreamClient;
 import dev.streamproxy.internal.error.ClientGoneException;
 import dev.streamproxy.internal.error.ErrorResponses;
@@ -103,7 +104,7 @@ public final class ProxyHandler {
         } catch (IOException | RuntimeException e) {
             // discard, never drain: the connection goes away with whatever is left of the exchange
             upstream.cancel();
-            onFailure(id, request, response, e);
+            onFailure(id, request, response, rootCause(upstream, e));
         } finally {
             closeQuietly(upstreamResponse);
             BufferPool.release(buffer);
@@ -190,6 +191,14 @@ public final class ProxyHandler {
         LOG.warn("[{}] #{} {} {}: upstream failed after the response started, aborting the client connection: {}",
                 name, id, request.getMethod(), request.getRequestURI(), cause);
         throw new ExchangeAbortedException("[" + name + "] #" + id + " upstream failed mid-response; connection aborted");
+    }
+
+    /** The body's own failure (client gone, over the limit) when it is what aborted the exchange. */
+    private static Throwable rootCause(HttpUriRequestBase upstream, Throwable thrown) {
+        if (upstream.getEntity() instanceof StreamingRequestEntity body && body.failure() != null) {
+            return body.failure();
+        }
+        return thrown;
     }
 
     private ResponseHeaderCopier newResponseHeaderCopier(UpstreamTarget target) {

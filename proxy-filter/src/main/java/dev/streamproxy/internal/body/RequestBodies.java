@@ -3,6 +3,7 @@ package dev.streamproxy.internal.body;
 import dev.streamproxy.internal.error.ClientGoneException;
 import dev.streamproxy.internal.error.RequestTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 
@@ -65,7 +66,8 @@ public final class RequestBodies {
                 return;
             }
         }
-        to.setEntity(new StreamingRequestEntity(from, in, length, limit, buffer, prefilled));
+        Runnable abort = to instanceof Cancellable c ? c::cancel : () -> { };
+        to.setEntity(new StreamingRequestEntity(from, in, length, limit, buffer, prefilled, abort));
     }
 
     private static int probe(InputStream in, byte[] buffer, long length) throws ClientGoneException {

@@ -32,6 +32,8 @@ public final class StreamingRequestEntity implements HttpEntity {
     private final long limit;
     private final byte[] buffer;
     private final int prefilled;
+    private final Runnable abortUpstream;
+    private volatile Exception failure;
 
     /**
      * @param request   the client request, whose input stream is opened only when the upstream wants the body
@@ -43,6 +45,21 @@ public final class StreamingRequestEntity implements HttpEntity {
      */
     public StreamingRequestEntity(HttpServletRequest request, InputStream in, long length, long limit, byte[] buffer,
                                   int prefilled) {
+        this(request, in, length, limit, buffer, prefilled, () -> { });
+    }
+
+    /**
+     * @param request       the client request, whose input stream is opened only when the upstream wants the body
+     * @param in            the input stream if it was already opened (by the form-body probe), else null
+     * @param length        the declared length, or -1 for chunked
+     * @param limit         the largest body allowed, or -1 for no limit
+     * @param buffer        the exchange's copy buffer
+     * @param prefilled     bytes already read into {@code buffer} (by the form-body probe), sent first
+     * @param abortUpstream discards the upstream connection; run before any failure leaves {@link #writeTo}
+     */
+    public StreamingRequestEntity(HttpServletRequest request, InputStream in, long length, long limit, byte[] buffer,
+                                  int prefilled, Runnable abortUpstream) {
+        this.abortUpstream = abortUpstream;
         this.request = request;
         this.in = in;
         this.length = length;
@@ -53,6 +70,19 @@ public final class StreamingRequestEntity implements HttpEntity {
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
+        try {
+            copy(out);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+            // HttpClient closes the entity stream in a finally block, and closing a chunked stream writes the
+            // last chunk: the upstream would read a truncated body as complete. Discarding the connection first
+            // leaves that close nothing to write to.
+            abortUpstream.run();
+            throw e;
+        }
+    }
+
+    private void copy(OutputStream out) throws IOException {
         if (in == null) {
             // Opened here, not earlier: containers answer the client's "Expect: 100-continue" when the stream is
             // opened, and that must wait until the upstream has agreed to take the body.
@@ -91,6 +121,16 @@ public final class StreamingRequestEntity implements HttpEntity {
         } catch (IOException e) {
             throw new ClientGoneException("client request body failed: " + e, e);
         }
+    }
+
+    /**
+     * Why the body could not be sent. HttpClient reports an exchange aborted from inside the entity as a bare
+     * "request aborted", so the exchange asks here whether the client or a limit was the real cause.
+     *
+     * @return the failure that stopped {@link #writeTo}, or null
+     */
+    public Exception failure() {
+        return failure;
     }
 
     static InputStream open(HttpServletRequest request) throws IOException {
