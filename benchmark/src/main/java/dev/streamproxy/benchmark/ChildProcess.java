@@ -169,7 +169,7 @@ final class ChildProcess implements AutoCloseable {
         }
         HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
         c.setConnectTimeout(5000);
-        c.setReadTimeout(60_000);
+        c.setReadTimeout(20_000);
         Map<String, Long> kv = new HashMap<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII))) {
             String line;

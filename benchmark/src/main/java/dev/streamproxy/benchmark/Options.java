@@ -23,10 +23,12 @@ final class Options {
     long measureMs;
     long initialWarmMs;
     int heldStreams;
+    /** Events each stream gets after the last stream of its level has opened (streams open at {@link #openRate}). */
     int heldEvents;
     int heldIntervalMs;
+    int openRate = 1000;
+    String rampHeap = "2g";
     int[] rampLevels;
-    int rampEvents;
     int rampIntervalMs;
     long largeBytes;
     long hugeBytes = 10L << 30;
@@ -51,7 +53,8 @@ final class Options {
                                           jetty-proxyservlet,smiley,nginx
                   --skip=a,b              phases: throughput,ttfe,held,large,ramp
                   --scenarios=a,b         closed-loop scenarios to run: post1m,get1m,get1k (default all)
-                  --heap=512m             -Xms/-Xmx of every contender JVM
+                  --heap=512m             -Xms/-Xmx of every contender JVM in the race
+                  --ramp-heap=2g          -Xms/-Xmx of the JVMs in the SSE concurrency ramp
                   --pool=2048             upstream connection pool size given to every Java proxy
                   --java=JAVA_HOME        JDK for the contender JVMs (default: the one running this)
                   --vt-java=JAVA_HOME     JDK 21+ for the virtual-thread ramp (default: --java if 21+, else
@@ -85,15 +88,15 @@ final class Options {
             }
         }
         boolean quick = o.mode.equals("quick");
-        o.reps = quick ? 1 : 3;
-        o.warmMs = quick ? 300 : 1000;
-        o.measureMs = quick ? 700 : 3500;
+        o.reps = quick ? 1 : 4;
+        o.warmMs = quick ? 300 : 700;
+        o.measureMs = quick ? 700 : 2000;
         o.initialWarmMs = quick ? 600 : 3000;
         o.heldStreams = quick ? 300 : 1000;
         o.heldEvents = quick ? 5 : 6;
+
         o.heldIntervalMs = 1000;
         o.rampLevels = quick ? new int[] {100, 400, 1600} : new int[] {100, 400, 1000, 2000, 4000, 8000};
-        o.rampEvents = quick ? 5 : 6;
         o.rampIntervalMs = 1000;
         o.largeBytes = quick ? 32L << 20 : 128L << 20;
         Path base = Files.isDirectory(Path.of("benchmark")) ? Path.of("benchmark", "results") : Path.of("results");
@@ -110,6 +113,7 @@ final class Options {
                 case "skip" -> o.skip.addAll(List.of(v.split(",")));
                 case "scenarios" -> o.scenarios.addAll(List.of(v.split(",")));
                 case "heap" -> o.heap = v;
+                case "ramp-heap" -> o.rampHeap = v;
                 case "pool" -> o.poolSize = Integer.parseInt(v);
                 case "java" -> o.contenderJava = Path.of(v);
                 case "vt-java" -> o.virtualThreadJava = Path.of(v);
@@ -143,7 +147,15 @@ final class Options {
 
     /** The flags every contender JVM gets. */
     List<String> contenderFlags() {
-        List<String> f = new ArrayList<>(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-XX:+AlwaysPreTouch"));
-        return f;
+        return contenderFlags(heap);
+    }
+
+    List<String> contenderFlags(String heapSize) {
+        return new ArrayList<>(List.of("-Xms" + heapSize, "-Xmx" + heapSize, "-XX:+UseG1GC", "-XX:+AlwaysPreTouch"));
+    }
+
+    /** Events per stream so that every stream of a level is open at once for {@code heldEvents - 1} seconds or more. */
+    int eventsFor(int streams) {
+        return (streams + openRate - 1) / openRate + heldEvents;
     }
 }

@@ -47,7 +47,7 @@ final class Race {
                 if (o.runs("ttfe")) {
                     cells(rep, Scenario.SSE_FIRST_EVENT, contenders);
                 }
-                if (o.runs("held")) {
+                if (o.runs("held") && rep <= 2) {
                     held(rep, contenders);
                 }
             }
@@ -154,11 +154,13 @@ final class Race {
 
     private void held(int rep, List<Contender> contenders) throws IOException {
         run.heldStreams = o.heldStreams;
-        run.heldEvents = o.heldEvents;
+        int events = o.eventsFor(o.heldStreams);
+        run.heldEvents = events;
         run.heldIntervalMs = o.heldIntervalMs;
+        run.openRate = o.openRate;
         for (Contender c : rotate(contenders, rep)) {
-            SseFleet.Result r = SseFleet.run(c.address(), c.pathPrefix(), o.heldStreams, o.heldEvents, o.heldIntervalMs,
-                    budget(o.heldStreams, o.heldEvents, o.heldIntervalMs));
+            SseFleet.Result r = SseFleet.run(c.address(), c.pathPrefix(), o.heldStreams, events, o.heldIntervalMs,
+                    o.openRate, budget(o.heldStreams, events, o.heldIntervalMs));
             run.held.add(new RunRecord.Held(rep, c.id(), r));
             progress.say(String.format(Locale.ROOT, "rep %d/%d SSE %d streams   %-19s %s: %d/%d complete, first-event wait max %.0f ms, event p99 %.1f ms%s",
                     rep, o.reps, o.heldStreams, c.id(), r.pass() ? "held" : "NOT held", r.completed(), r.streams(),
@@ -168,7 +170,7 @@ final class Race {
     }
 
     static Duration budget(int streams, int events, int intervalMs) {
-        return Duration.ofMillis((long) events * intervalMs + 15_000 + streams * 2L);
+        return Duration.ofMillis((long) events * intervalMs + 15_000 + streams);
     }
 
     /** Lets closed connections drain before the next contender runs. */

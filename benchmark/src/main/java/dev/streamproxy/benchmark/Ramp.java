@@ -50,15 +50,19 @@ final class Ramp {
             return;
         }
         int top = o.rampLevels[o.rampLevels.length - 1];
-        Launcher vt = launcher.with(o.virtualThreadJava, launcher.jvmFlags());
+        Launcher vt = launcher.with(o.virtualThreadJava, o.contenderFlags(o.rampHeap));
         String jdk = vt.javaVersion();
         run.info.put("ramp JDK", jdk);
         run.info.put("ramp", String.format(Locale.ROOT,
-                "Levels %s streams, each %d events %d ms apart, JDK: %s, flags: %s, streamproxy maxConnections=%d. "
-                        + "A level is held when every stream got every event, none waited over %d ms for its first "
-                        + "event and none was over %d ms late. The climb stops at the first level not held.",
-                java.util.Arrays.toString(o.rampLevels), o.rampEvents, o.rampIntervalMs, jdk,
-                String.join(" ", launcher.jvmFlags()), top * 2, SseFleet.MAX_FIRST_EVENT_WAIT_MS,
+                "Levels %s streams, opened at %d/s, each with events %d ms apart until %d s after the last opened; "
+                        + "JDK: %s, flags: %s, streamproxy maxConnections=%d. A level is held when every stream got "
+                        + "every event, none waited over %d ms for its first event and none was over %d ms late. The "
+                        + "climb stops at the first level not held. Heap per held stream: heap used after a full GC while "
+                        + "every stream of the highest level held is open, minus the same before the level, divided by "
+                        + "its streams (live memory: the container's and HttpClient's per-connection buffers, the "
+                        + "exchange's copy buffer, the thread's stack when virtual).",
+                java.util.Arrays.toString(o.rampLevels), o.openRate, o.rampIntervalMs, o.heldEvents - 1, jdk,
+                String.join(" ", vt.jvmFlags()), top * 2, SseFleet.MAX_FIRST_EVENT_WAIT_MS,
                 SseFleet.MAX_EVENT_LATENCY_MS));
         for (Variant v : variants(o.mode.equals("full"))) {
             List<String> args = new ArrayList<>(v.args());
@@ -68,15 +72,42 @@ final class Ramp {
                     upstreamPort, "streamproxy", v.container(), v.threads(), args, List.of())) {
                 Contender c = new Contender("ramp", v.label(), p.port(), ContenderServer.PREFIX, p, true);
                 // warm the path a little so the first level does not measure class loading
-                SseFleet.run(c.address(), c.pathPrefix(), 50, 2, 100, Race.budget(50, 2, 100));
+                SseFleet.run(c.address(), c.pathPrefix(), 50, 2, 100, o.openRate, Race.budget(50, 2, 100));
                 for (int level : o.rampLevels) {
-                    SseFleet.Result r = SseFleet.run(c.address(), c.pathPrefix(), level, o.rampEvents, o.rampIntervalMs,
-                            Race.budget(level, o.rampEvents, o.rampIntervalMs));
-                    run.ramp.add(new RunRecord.RampLevel(v.label(), settings, level, r));
-                    long threads = p.alive() ? p.admin("/stats").getOrDefault("threads", -1L) : -1;
-                    progress.say(String.format(Locale.ROOT, "ramp %-55s %5d streams: %s (%d complete, first-event wait max %.0f ms, event p99 %.1f ms, max %.0f ms, open %.1f s, %d platform threads after)%s",
+                    int events = o.eventsFor(level);
+                    long before = p.admin("/gc").get("heapUsed");
+                    // live heap while every stream is open: a full GC 2 s after the last stream opened
+                    long plateauMs = 1000L * level / o.openRate + 2000;
+                    java.util.concurrent.CompletableFuture<java.util.Map<String, Long>> plateau =
+                            java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                                try {
+                                    Thread.sleep(plateauMs);
+                                    return p.admin("/gc");
+                                } catch (IOException | InterruptedException e) {
+                                    return java.util.Map.of();
+                                }
+                            });
+                    SseFleet.Result r = SseFleet.run(c.address(), c.pathPrefix(), level, events, o.rampIntervalMs,
+                            o.openRate, Race.budget(level, events, o.rampIntervalMs));
+                    double kib = Double.NaN;
+                    long threads = -1;
+                    try {
+                        java.util.Map<String, Long> live = plateau.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                        if (live.containsKey("heapUsed")) {
+                            kib = (live.get("heapUsed") - before) / 1024.0 / level;
+                            threads = live.getOrDefault("threads", -1L);
+                        }
+                        p.admin("/stats");
+                    } catch (IOException | InterruptedException | java.util.concurrent.ExecutionException
+                             | java.util.concurrent.TimeoutException e) {
+                        r = new SseFleet.Result(r.streams(), r.completed(), r.failed(), r.eventsExpected(), r.eventsReceived(),
+                                r.openSeconds(), r.seconds(), r.eventP50Ms(), r.eventP99Ms(), r.eventMaxMs(),
+                                r.firstEventWaitMaxMs(), false, "proxy JVM unresponsive after the level (see its log): " + e);
+                    }
+                    run.ramp.add(new RunRecord.RampLevel(v.label(), settings, level, r, kib));
+                    progress.say(String.format(Locale.ROOT, "ramp %-55s %5d streams: %s (%d complete, first-event wait max %.0f ms, event p99 %.1f ms, max %.0f ms, open %.1f s, %d platform threads at plateau, %.0f KiB live heap/stream)%s",
                             v.label(), level, r.pass() ? "held" : "NOT held", r.completed(), r.firstEventWaitMaxMs(),
-                            r.eventP99Ms(), r.eventMaxMs(), r.openSeconds(), threads, r.firstError() == null ? "" : " " + r.firstError()));
+                            r.eventP99Ms(), r.eventMaxMs(), r.openSeconds(), threads, kib, r.firstError() == null ? "" : " " + r.firstError()));
                     Race.settle();
                     if (!r.pass() || !p.alive()) {
                         break;

@@ -73,7 +73,7 @@ final class Report {
             sse.add(sseRow("held", Integer.toString(h.rep()), h.contender(), h.result()));
         }
         for (RunRecord.RampLevel l : run.ramp) {
-            sse.add(sseRow("ramp", l.variant(), l.settings().replace(',', ';'), l.result()));
+            sse.add(sseRow("ramp", l.variant().replace(',', ';'), l.settings().replace(',', ';'), l.result()));
         }
         Files.write(dir.resolve("sse.csv"), sse);
 
@@ -280,8 +280,9 @@ final class Report {
         }
         if (!run.held.isEmpty()) {
             md.append("\n### ").append(run.heldStreams).append(" concurrent long-lived streams\n\n")
-                    .append(run.heldStreams).append(" streams opened together, each ").append(run.heldEvents)
-                    .append(" events ").append(run.heldIntervalMs).append(" ms apart. *Held* means every stream got ")
+                    .append(run.heldStreams).append(" streams opened at ").append(run.openRate).append("/s, each ")
+                    .append(run.heldEvents).append(" events ").append(run.heldIntervalMs)
+                    .append(" ms apart (so all are open together for 5 s or more). *Held* means every stream got ")
                     .append("every event, none waited over ").append(SseFleet.MAX_FIRST_EVENT_WAIT_MS)
                     .append(" ms for its first, and no event was over ").append(SseFleet.MAX_EVENT_LATENCY_MS)
                     .append(" ms late. Default container settings (200 platform threads).\n\n");
@@ -304,13 +305,16 @@ final class Report {
         if (!run.ramp.isEmpty()) {
             md.append("\n### How many concurrent streams one streamproxy holds\n\n")
                     .append(run.info.getOrDefault("ramp", "")).append("\n\n")
-                    .append("| container, threads | settings | most streams held | first level not held | why |\n|---|---|---|---|---|\n");
+                    .append("| container, threads | settings | most streams held | heap per held stream, KiB | first level not held | why |\n|---|---|---|---|---|---|\n");
             List<String> variants = run.ramp.stream().map(RunRecord.RampLevel::variant).distinct().toList();
             for (String v : variants) {
                 List<RunRecord.RampLevel> levels = run.ramp.stream().filter(l -> l.variant().equals(v)).toList();
                 int best = levels.stream().filter(l -> l.result().pass()).mapToInt(RunRecord.RampLevel::streams).max().orElse(0);
                 RunRecord.RampLevel fail = levels.stream().filter(l -> !l.result().pass()).findFirst().orElse(null);
+                double kib = levels.stream().filter(l -> l.result().pass()).reduce((a, b) -> b)
+                        .map(RunRecord.RampLevel::heapKiBPerStream).orElse(Double.NaN);
                 md.append("| ").append(v).append(" | ").append(levels.get(0).settings()).append(" | ").append(best)
+                        .append(" | ").append(Double.isNaN(kib) ? "–" : String.format(Locale.ROOT, "%.0f", kib))
                         .append(" | ").append(fail == null ? "none (ramp top reached)" : Integer.toString(fail.streams()))
                         .append(" | ").append(fail == null ? "" : abbreviate(why(fail.result()))).append(" |\n");
             }

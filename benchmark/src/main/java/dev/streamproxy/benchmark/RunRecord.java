@@ -13,7 +13,7 @@ final class RunRecord {
     }
 
     /** One level of the streamproxy SSE concurrency ramp. */
-    record RampLevel(String variant, String settings, int streams, SseFleet.Result result) {
+    record RampLevel(String variant, String settings, int streams, SseFleet.Result result, double heapKiBPerStream) {
     }
 
     /** One large streamed transfer through one contender, with the proxy JVM's heap sampled every 2 ms. */
@@ -34,5 +34,6 @@ final class RunRecord {
     int heldStreams;
     int heldEvents;
     int heldIntervalMs;
+    int openRate;
     int[] concurrencies = {1, 16};
 }
