@@ -47,6 +47,7 @@ import java.util.function.Supplier;
  *   <tr><td>pool</td><td>builder</td><td>maxConnections 4, connectionRequestTimeout 1s</td></tr>
  *   <tr><td>one1 .. one5</td><td>builder</td><td>maxConnections 1 each: for faults that may corrupt the one pooled
  *       connection, one route per test so that a corrupted connection cannot leak into the next test</td></tr>
+ *   <tr><td>named</td><td>builder</td><td>targets {@code http://localhost:<upstream>/svc}, maxConnections 1</td></tr>
  *   <tr><td>dead</td><td>builder</td><td>targets a port where nothing listens</td></tr>
  *   <tr><td>trusted</td><td>init-params</td><td>trustedProxies 127.0.0.1/32 and ::1, forwardedHeaders both</td></tr>
  *   <tr><td>fwd</td><td>init-params</td><td>forwardedHeaders forwarded</td></tr>
@@ -100,6 +101,9 @@ public final class FaultApp implements AutoCloseable {
             for (int i = 1; i <= 5; i++) {
                 programmatic(filters, proxies, "one" + i, route(target, "one" + i).maxConnections(1));
             }
+            // the upstream by name: a cookie store keeps cookies for a host name, not always for an IP literal
+            programmatic(filters, proxies, "named", route(upstream.uri(BASE_PATH).toString()
+                    .replace("127.0.0.1", "localhost"), "named").maxConnections(1));
             programmatic(filters, proxies, "dead", route("http://127.0.0.1:" + unusedPort() + BASE_PATH, "dead")
                     .connectTimeout(Duration.ofSeconds(2)));
             declared(filters, proxies, "trusted", target,
