@@ -45,6 +45,7 @@ public final class UpstreamClient implements AutoCloseable {
         this.max = config.maxConnections();
         this.pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .useSystemProperties() // TLS trust and key stores from javax.net.ssl.* like the rest of the JVM
+                .setConnectionFactory(new GuardedConnectionFactory())
                 .setMaxConnTotal(max)
                 .setMaxConnPerRoute(max)
                 // STRICT: the pool limit is exact, so exhaustion is a clean 503 rather than an overshoot
@@ -59,9 +60,10 @@ public final class UpstreamClient implements AutoCloseable {
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(timeout(config.connectTimeout()))
                         .setSocketTimeout(timeout(config.responseTimeout()))
-                        // a connection idle for a second is checked before reuse: an upstream that closed it
-                        // would otherwise fail a request whose streamed body cannot be replayed
-                        .setValidateAfterInactivity(TimeValue.ofSeconds(1))
+                        // every reuse is checked (see GuardedConnectionFactory): unread bytes on an idle
+                        // connection discard it, and after a second of idleness a closed one is detected too,
+                        // since a request whose streamed body cannot be replayed must not meet a dead connection
+                        .setValidateAfterInactivity(TimeValue.ZERO_MILLISECONDS)
                         .build())
                 .build();
         this.http = HttpClients.custom()
