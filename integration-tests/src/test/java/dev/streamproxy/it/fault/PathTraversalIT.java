@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Path safety: whatever a container lets through, a request never reaches an upstream path outside the target's
  * base path ({@code /svc}), and an ambiguous path gets 400, never a guess. Each hostile path is sent byte for byte on
  * a raw socket; some containers refuse it themselves (400, or a closed connection), the filter refuses the rest. Which
- * one answered is recorded per host (target/security-findings.txt).
+ * one answered is recorded per host (target/security-findings-<hosts>.txt).
  *
  * <p>Without the filter's checks ({@code PathSafety}, and {@code PrefixRoute}'s refusal of encoded or parameterised
  * prefixes) the raw path would be forwarded as is: {@code /svc/../secret} and its spellings would reach the upstream,
