@@ -13,7 +13,22 @@ import org.knowm.xchart.style.Styler;
 /** The PNG charts of a run, drawn with XChart. */
 final class Charts {
 
+    private static final java.util.Map<String, java.awt.Color> COLORS = java.util.Map.of(
+            Contender.STREAMPROXY, new java.awt.Color(0x1f, 0x4e, 0x9c),
+            "streamproxy-tomcat", new java.awt.Color(0x6b, 0xae, 0xd6),
+            "naive", new java.awt.Color(0x99, 0x99, 0x99),
+            "jetty-proxyservlet", new java.awt.Color(0xff, 0x7f, 0x0e),
+            "smiley", new java.awt.Color(0x94, 0x67, 0xbd),
+            "nginx", new java.awt.Color(0x2c, 0xa0, 0x2c));
+
     private Charts() {
+    }
+
+    private static void color(org.knowm.xchart.CategorySeries series, String contender) {
+        java.awt.Color c = COLORS.get(contender);
+        if (c != null) {
+            series.setFillColor(c);
+        }
     }
 
     /** Requests/s of each proxy as a percentage of direct, per scenario and concurrency, with min–max error bars. */
@@ -41,7 +56,7 @@ final class Charts {
                     err.add(r.present() ? 100 * (r.max() - r.min()) / 2 : 0.0);
                 }
             }
-            chart.addSeries(run.labels.get(contender), categories, y, err);
+            color(chart.addSeries(run.labels.get(contender), categories, y, err), contender);
         }
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
@@ -49,7 +64,7 @@ final class Charts {
     /** KiB allocated on the heap of the proxy JVM per request (log scale), at the highest concurrency. */
     static void allocation(RunRecord run, Summary summary, Path file) throws IOException {
         int c = run.concurrencies[run.concurrencies.length - 1];
-        CategoryChart chart = new CategoryChartBuilder().width(1000).height(520)
+        CategoryChart chart = new CategoryChartBuilder().width(1200).height(520)
                 .title("Heap allocated by the proxy JVM per request, KiB (log scale), concurrency " + c)
                 .xAxisTitle("scenario").yAxisTitle("KiB / request").theme(Styler.ChartTheme.GGPlot2).build();
         style(chart);
@@ -68,7 +83,7 @@ final class Charts {
                 y.add(a.present() ? Math.max(0.1, a.median() / 1024) : 0.1);
             }
             if (any) {
-                chart.addSeries(run.labels.get(contender), categories, y);
+                color(chart.addSeries(run.labels.get(contender), categories, y), contender);
             }
         }
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);

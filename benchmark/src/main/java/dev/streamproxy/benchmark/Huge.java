@@ -61,7 +61,11 @@ final class Huge {
         StringBuilder md = new StringBuilder("# 10 GiB through a -Xmx32m streamproxy JVM\n\n");
         boolean all = !results.isEmpty() && results.stream().allMatch(RunRecord.Large::ok);
         md.append("verdict: ").append(all ? "met" : "MISSED").append("\n\n");
-        run.info.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+        run.info.forEach((k, v) -> {
+            if (!k.equals("contender JVM flags") && !k.equals("settings") && !k.equals("mode")) {
+                md.append("- ").append(k).append(": ").append(v).append('\n');
+            }
+        });
         md.append("- proxy JVM flags: `").append(String.join(" ", flags)).append("`\n\n");
         md.append("| contender | direction | GiB | seconds | MB/s | peak heap used MiB | GCs | CRC32C equal |\n|---|---|---|---|---|---|---|---|\n");
         for (RunRecord.Large r : results) {

@@ -21,6 +21,11 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
         Progress progress = new Progress();
+        if (o.mode.equals("report")) {
+            new Report(RunFiles.read(o.out)).write(o.out);
+            progress.say("redrew " + o.out.resolve("results.md") + " from its raw files");
+            return;
+        }
         RunRecord run = new RunRecord();
         run.logDir = o.out.resolve("logs");
         run.reps = o.reps;

@@ -46,6 +46,7 @@ final class Options {
                 usage: java -jar benchmark/target/benchmark.jar [--quick | --huge] [--name=value ...]
                   --quick                 ~2 minutes, one repetition, short windows; writes results/quick/
                   --huge                  10 GiB upload and download through streamproxy with -Xmx32m; writes huge.md
+                  --report-only           redraw results.md, the charts and the snippet from the files of the last run
                   --profile               JFR allocation profile of streamproxy (Jetty, Tomcat) per scenario; writes profile.md
                   --out=DIR               output directory (default benchmark/results, or benchmark/results/quick)
                   --reps=N --warm-ms=N --measure-ms=N   repetitions and per-cell warm-up / measured window
@@ -72,6 +73,7 @@ final class Options {
                 case "--quick" -> o.mode = "quick";
                 case "--huge" -> o.mode = "huge";
                 case "--profile" -> o.mode = "profile";
+                case "--report-only" -> o.mode = "report";
                 case "--full" -> o.mode = "full";
                 case "--jfr" -> o.jfr = true;
                 case "-h", "--help" -> {

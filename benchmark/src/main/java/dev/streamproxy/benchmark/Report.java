@@ -68,12 +68,14 @@ final class Report {
 
         List<String> sse = new ArrayList<>();
         sse.add("kind,rep_or_variant,contender_or_settings,streams,completed,events_expected,events_received,"
-                + "open_s,total_s,event_p50_ms,event_p99_ms,event_max_ms,first_event_wait_max_ms,pass,first_error");
+                + "open_s,total_s,event_p50_ms,event_p99_ms,event_max_ms,first_event_wait_max_ms,pass,first_error,"
+                + "heap_kib_per_stream");
         for (RunRecord.Held h : run.held) {
-            sse.add(sseRow("held", Integer.toString(h.rep()), h.contender(), h.result()));
+            sse.add(sseRow("held", Integer.toString(h.rep()), h.contender(), h.result()) + ",");
         }
         for (RunRecord.RampLevel l : run.ramp) {
-            sse.add(sseRow("ramp", l.variant().replace(',', ';'), l.settings().replace(',', ';'), l.result()));
+            sse.add(sseRow("ramp", l.variant().replace(',', ';'), l.settings().replace(',', ';'), l.result()) + ","
+                    + f1(l.heapKiBPerStream()));
         }
         Files.write(dir.resolve("sse.csv"), sse);
 
@@ -85,6 +87,7 @@ final class Report {
                     Boolean.toString(l.ok()), l.note() == null ? "" : l.note().replace(',', ';')));
         }
         Files.write(dir.resolve("large.csv"), large);
+        RunFiles.writeInfo(run, dir.resolve("run-info.tsv"));
     }
 
     private static String sseRow(String kind, String a, String b, SseFleet.Result r) {
