@@ -142,8 +142,9 @@ public final class ProxyHandler {
         HttpEntity entity = upstream.getEntity();
         if (entity != null && entity.getContentLength() >= 0) {
             response.setContentLengthLong(entity.getContentLength());
-        } else if (entity == null) {
-            // HEAD and 304 describe a body they do not carry: their Content-Length is passed through as sent
+        } else if (entity == null && (upstream.getCode() == 304 || "HEAD".equals(request.getMethod()))) {
+            // HEAD and 304 describe a body they do not carry: their Content-Length is passed through as sent.
+            // A 204 (or 1xx) must not have one at all (RFC 9110 8.6), so an upstream's is dropped.
             Header length = upstream.getFirstHeader("Content-Length");
             if (length != null) {
                 response.setHeader("Content-Length", length.getValue());
