@@ -38,7 +38,12 @@ public final class JfrBreakdown {
         Map<String, Long> cpuTop = new HashMap<>();
         long cpuSamples = 0;
         long total = 0;
-        for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+        List<RecordedEvent> events = RecordingFile.readAllEvents(jfr);
+        // TLAB events, when recorded, are byte-proportional samples and far more numerous than the throttled
+        // jdk.ObjectAllocationSample, whose weight spans everything the thread allocated since its last sample
+        boolean tlab = events.stream().anyMatch(e -> e.getEventType().getName().equals("jdk.ObjectAllocationInNewTLAB"));
+        String allocationEvents = tlab ? "TLAB refills and outside-TLAB allocations" : "jdk.ObjectAllocationSample";
+        for (RecordedEvent e : events) {
             if (e.getEventType().getName().equals("jdk.ExecutionSample") && e.getStackTrace() != null) {
                 List<RecordedFrame> frames = e.getStackTrace().getFrames();
                 cpuSamples++;
@@ -53,10 +58,17 @@ public final class JfrBreakdown {
                 }
                 continue;
             }
-            if (!e.getEventType().getName().equals("jdk.ObjectAllocationSample")) {
+            String eventName = e.getEventType().getName();
+            long w;
+            if (tlab && eventName.equals("jdk.ObjectAllocationInNewTLAB")) {
+                w = e.getLong("tlabSize");
+            } else if (tlab && eventName.equals("jdk.ObjectAllocationOutsideTLAB")) {
+                w = e.getLong("allocationSize");
+            } else if (!tlab && eventName.equals("jdk.ObjectAllocationSample")) {
+                w = e.getLong("weight");
+            } else {
                 continue;
             }
-            long w = e.getLong("weight");
             total += w;
             RecordedStackTrace st = e.getStackTrace();
             List<RecordedFrame> frames = st == null ? List.of() : st.getFrames();
@@ -72,7 +84,8 @@ public final class JfrBreakdown {
         }
         final long sampled = total;
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "sampled %.1f MiB in %s%n", sampled / 1048576.0, jfr.getFileName()));
+        out.append(String.format(Locale.ROOT, "sampled %.1f MiB (%s) in %s%n", sampled / 1048576.0, allocationEvents,
+                jfr.getFileName()));
         out.append("\nby layer (share of sampled bytes").append(Double.isNaN(kibPerRequest) ? "" : ", KiB/request").append("):\n");
         sorted(layers).forEach((k, v) -> out.append(line(v, sampled, kibPerRequest, k)));
         out.append("\nnearest streamproxy frame of each sample (the top frame after 'via'):\n");

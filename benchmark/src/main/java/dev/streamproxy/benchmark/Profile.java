@@ -19,7 +19,7 @@ final class Profile {
 
     static void run(Options o, RunRecord run, Launcher launcher, Progress progress) throws IOException, InterruptedException {
         StringBuilder md = new StringBuilder("# Where streamproxy's proxy JVM allocates\n\n");
-        md.append("One JFR recording (`settings=profile`, Java stacks sampled every 1 ms, allocation samples weighted by bytes) per contender and ")
+        md.append("One JFR recording (`settings=profile`, Java stacks sampled every 1 ms, allocations sampled at every TLAB refill and every allocation outside a TLAB, weighted by bytes) per contender and ")
                 .append("scenario, covering one measured window at concurrency 16 after warm-up. KiB/request is the ")
                 .append("admin endpoint's measure for the same window; each line's KiB is its share of the samples ")
                 .append("times that (sampling, so read it to about ±10%).\n\n");
@@ -28,7 +28,13 @@ final class Profile {
         // the 'profile' settings, sampling Java stacks every 1 ms instead of 10 ms so one window gives enough samples
         Path jfc = run.logDir.resolve("profile-1ms.jfc").toAbsolutePath();
         Files.writeString(jfc, Files.readString(launcher.javaHome().resolve("lib/jfr/profile.jfc"))
-                .replace("control=\"method-sampling-java-interval\">10 ms<", "control=\"method-sampling-java-interval\">1 ms<"));
+                .replace("control=\"method-sampling-java-interval\">10 ms<", "control=\"method-sampling-java-interval\">1 ms<")
+                // every TLAB refill and every allocation outside a TLAB: many more samples than the throttled
+                // jdk.ObjectAllocationSample, each weighted by the bytes it stands for
+                .replace("<event name=\"jdk.ObjectAllocationInNewTLAB\">\n      <setting name=\"enabled\" control=\"gc-enabled-high\">false<",
+                        "<event name=\"jdk.ObjectAllocationInNewTLAB\">\n      <setting name=\"enabled\" control=\"gc-enabled-high\">true<")
+                .replace("<event name=\"jdk.ObjectAllocationOutsideTLAB\">\n      <setting name=\"enabled\" control=\"gc-enabled-high\">false<",
+                        "<event name=\"jdk.ObjectAllocationOutsideTLAB\">\n      <setting name=\"enabled\" control=\"gc-enabled-high\">true<"));
         try (ChildProcess upstream = launcher.upstream()) {
             for (String[] j : new String[][] {{Contender.STREAMPROXY, "jetty"}, {"streamproxy-tomcat", "tomcat"}}) {
                 if (!o.wants(j[0])) {
