@@ -69,6 +69,7 @@ public final class Main {
         run.info.put("load generator", "this JVM (" + System.getProperty("java.vm.name") + " " + Runtime.version()
                 + "): one platform thread and one keep-alive socket per concurrent client, hand-written "
                 + "allocation-free HTTP/1.1; HdrHistogram latencies");
+        run.info.put("streamproxy source", gitDescribe());
         run.info.put("versions", "streamproxy " + v.getProperty("streamproxy") + ", Jetty " + v.getProperty("jetty")
                 + ", Tomcat " + v.getProperty("tomcat") + ", Smiley " + v.getProperty("smiley") + ", HttpClient "
                 + v.getProperty("httpclient5") + ", nginx " + Nginx.binary().map(Nginx::version).orElse("not installed"));
@@ -77,6 +78,21 @@ public final class Main {
                 + "Jetty ProxyServlet maxConnections, Smiley http.maxConnections); Tomcat maxKeepAliveRequests=-1; "
                 + "nginx: worker_processes auto, upstream keepalive 256, proxy_request_buffering off, "
                 + "proxy_buffering off, client_body_buffer_size 64k, proxy_buffer_size 64k, access_log off");
+    }
+
+    /** The commit the run was built from, and whether proxy-filter/ had uncommitted changes. */
+    private static String gitDescribe() {
+        try {
+            Process p = new ProcessBuilder("git", "log", "-1", "--format=%h %cI %s").redirectErrorStream(true).start();
+            String head = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            Process d = new ProcessBuilder("git", "status", "--porcelain", "--", "proxy-filter").redirectErrorStream(true).start();
+            boolean dirty = !new String(d.getInputStream().readAllBytes()).isBlank();
+            d.waitFor();
+            return p.exitValue() == 0 ? "commit " + head + (dirty ? " (proxy-filter/ with uncommitted changes)" : "") : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
     }
 
     private static String cpuModel() {
