@@ -1,16 +1,12 @@
 package dev.streamproxy.it.fault;
 
-import dev.streamproxy.PoolStatistics;
 import dev.streamproxy.ProxyConfig;
 import dev.streamproxy.ProxyFilter;
-import dev.streamproxy.it.host.ContainerHost;
 import dev.streamproxy.it.host.HostKind;
 import dev.streamproxy.it.host.WebApp;
 import dev.streamproxy.it.support.AppServlet;
 import dev.streamproxy.it.support.Await;
-import dev.streamproxy.it.support.ClientConnection;
-import dev.streamproxy.it.support.RawRequest;
-import dev.streamproxy.it.support.RawResponse;
+import dev.streamproxy.it.support.MatrixApp;
 import dev.streamproxy.it.support.Upstream;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -21,9 +17,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,38 +52,23 @@ import java.util.function.Supplier;
  * </table>
  * Routes declared with init-params go through {@code new ProxyFilter()} and {@code init(FilterConfig)}, the
  * {@code web.xml} path, so the init-param parser is under test too. Everything else lands in {@link AppServlet},
- * which answers with {@code X-Served-By: app}.
+ * which answers with {@code X-Served-By: app}. Host, upstream, raw client access and the pool-leak poll are
+ * {@link MatrixApp}'s; this class adds the stuck-thread check.
  */
-public final class FaultApp implements AutoCloseable {
+public final class FaultApp extends MatrixApp {
 
-    public static final String CONTEXT = "/ctx";
-    public static final String BASE_PATH = "/svc";
     /** The body of the filter's own 400 for an ambiguous path, to tell it from a container's 400. */
     public static final String FILTER_400 = "400 Bad Request: ambiguous path\n";
     /** Upstream body size limit of the {@code limit} route. */
     public static final int LIMIT = 1024;
 
-    private final HostKind kind;
-    private final Upstream upstream;
-    private final ContainerHost host;
-    private final Map<String, Supplier<ProxyFilter>> proxies;
-    private final int port;
-
-    private FaultApp(HostKind kind, Upstream upstream, ContainerHost host, Map<String, Supplier<ProxyFilter>> proxies,
-                     int port) {
-        this.kind = kind;
-        this.upstream = upstream;
-        this.host = host;
-        this.proxies = proxies;
-        this.port = port;
+    private FaultApp(Started started) {
+        super(started);
     }
 
     public static FaultApp start(HostKind kind) throws Exception {
-        Upstream upstream = Upstream.start();
-        ContainerHost host = null;
-        try {
+        return new FaultApp(launch(kind, (upstream, proxies) -> {
             String target = upstream.uri(BASE_PATH).toString();
-            Map<String, Supplier<ProxyFilter>> proxies = new LinkedHashMap<>();
             List<WebApp.FilterMapping> filters = new ArrayList<>();
             programmatic(filters, proxies, "api", route(target, "api").responseTimeout(Duration.ofSeconds(10)));
             programmatic(filters, proxies, "slow", route(target, "slow").responseTimeout(Duration.ofMillis(500)));
@@ -115,17 +93,8 @@ public final class FaultApp implements AutoCloseable {
             ProxyFilter wide = new ProxyFilter(route(target, "wide").build());
             filters.add(new WebApp.FilterMapping("wide", wide, "/*"));
             proxies.put("wide", () -> wide);
-
-            host = kind.create();
-            int port = host.start(new WebApp(CONTEXT, filters, new AppServlet()));
-            return new FaultApp(kind, upstream, host, proxies, port);
-        } catch (Exception | Error e) {
-            if (host != null) {
-                host.close();
-            }
-            upstream.close();
-            throw e;
-        }
+            return filters;
+        }));
     }
 
     private static ProxyConfig.Builder route(String target, String name) {
@@ -148,68 +117,6 @@ public final class FaultApp implements AutoCloseable {
         InitParamFilter f = new InitParamFilter(new ProxyFilter(), all);
         filters.add(new WebApp.FilterMapping(name, f, "/" + name + "/*"));
         proxies.put(name, () -> f.delegate);
-    }
-
-    /** @return a port on 127.0.0.1 that was free a moment ago and has nothing listening on it */
-    private static int unusedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return s.getLocalPort();
-        }
-    }
-
-    public HostKind kind() {
-        return kind;
-    }
-
-    public String hostDescription() {
-        return host.description();
-    }
-
-    public Upstream upstream() {
-        return upstream;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    /** @return {@code 127.0.0.1:<port>}, the Host a client of the container sends */
-    public String authority() {
-        return "127.0.0.1:" + port;
-    }
-
-    public ProxyFilter proxy(String name) {
-        Supplier<ProxyFilter> f = proxies.get(name);
-        if (f == null) {
-            throw new IllegalArgumentException("no proxy route " + name);
-        }
-        return f.get();
-    }
-
-    /** Sends one request on a new raw connection and reads the whole response. */
-    public RawResponse send(RawRequest request) throws IOException {
-        try (ClientConnection c = connect()) {
-            return c.send(request).readResponse(request.method());
-        }
-    }
-
-    public ClientConnection connect() throws IOException {
-        return ClientConnection.open(port);
-    }
-
-    /** @return every route's pool statistics, by filter name */
-    public Map<String, PoolStatistics> poolStatistics() {
-        Map<String, PoolStatistics> stats = new LinkedHashMap<>();
-        proxies.forEach((name, f) -> stats.put(name, f.get().poolStatistics()));
-        return stats;
-    }
-
-    /** Polls until no route's pool has a leased connection; fails naming the pools at the deadline. */
-    public void awaitNoLeasedConnections(Duration timeout) {
-        Await.until(timeout, "every pool back to zero leased connections",
-                () -> proxies.values().stream().allMatch(f -> f.get().poolStatistics().leased() == 0),
-                this::poolStatistics);
     }
 
     /**
@@ -249,20 +156,6 @@ public final class FaultApp implements AutoCloseable {
             }
         });
         return sb.toString();
-    }
-
-    @Override
-    public void close() throws Exception {
-        try {
-            host.close();
-        } finally {
-            upstream.close();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return kind + " (" + host.description() + ")";
     }
 
     /**

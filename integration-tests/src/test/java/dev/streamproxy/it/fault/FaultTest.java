@@ -14,6 +14,8 @@ import java.lang.annotation.Target;
  * {@link FaultApp} (started once per test class and host) and optionally the {@link dev.streamproxy.it.host.HostKind}.
  * Before each run the upstream is reset to its echo handler; after each run every pool must be back to zero leased
  * connections and no request thread may be left inside the proxy, both polled with a deadline.
+ * The assertions live in the annotated test methods and in {@link FaultMatrix}'s after-each checks (the leak check and
+ * the stuck-thread check).
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

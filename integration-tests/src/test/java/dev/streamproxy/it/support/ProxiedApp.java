@@ -1,16 +1,10 @@
 package dev.streamproxy.it.support;
 
-import dev.streamproxy.PoolStatistics;
 import dev.streamproxy.ProxyConfig;
 import dev.streamproxy.ProxyFilter;
-import dev.streamproxy.it.host.ContainerHost;
 import dev.streamproxy.it.host.HostKind;
 import dev.streamproxy.it.host.WebApp;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,27 +27,13 @@ import java.util.Map;
  *   <tr><td>wide</td><td>/*</td><td>/wide</td><td>sees every request, so its own prefix match is what routes</td></tr>
  * </table>
  * Every proxy targets {@code http://127.0.0.1:<upstream>/svc} (dead: an unused port). A test class adds routes of
- * its own with {@link Route} annotations (mapped before "wide").
+ * its own with {@link Route} annotations (mapped before "wide"). Host, upstream, raw client access and the pool-leak
+ * poll are {@link MatrixApp}'s.
  */
-public final class ProxiedApp implements AutoCloseable {
+public final class ProxiedApp extends MatrixApp {
 
-    public static final String CONTEXT = "/ctx";
-    /** The upstream base path every route targets. */
-    public static final String BASE_PATH = "/svc";
-
-    private final HostKind kind;
-    private final Upstream upstream;
-    private final ContainerHost host;
-    private final Map<String, ProxyFilter> proxies;
-    private final int port;
-
-    private ProxiedApp(HostKind kind, Upstream upstream, ContainerHost host, Map<String, ProxyFilter> proxies,
-                       int port) {
-        this.kind = kind;
-        this.upstream = upstream;
-        this.host = host;
-        this.proxies = proxies;
-        this.port = port;
+    private ProxiedApp(Started started) {
+        super(started);
     }
 
     public static ProxiedApp start(HostKind kind) throws Exception {
@@ -62,9 +42,7 @@ public final class ProxiedApp implements AutoCloseable {
 
     /** Starts the standard application plus the test class's extra {@link Route}s. */
     public static ProxiedApp start(HostKind kind, List<Route> extraRoutes) throws Exception {
-        Upstream upstream = Upstream.start();
-        ContainerHost host = null;
-        try {
+        return new ProxiedApp(launch(kind, (upstream, pools) -> {
             String target = upstream.uri(BASE_PATH).toString();
             Map<String, ProxyFilter> proxies = new LinkedHashMap<>();
             proxies.put("api", new ProxyFilter(route(target, "/api").responseTimeout(Duration.ofSeconds(10)).build()));
@@ -95,101 +73,19 @@ public final class ProxiedApp implements AutoCloseable {
             for (Map.Entry<String, ProxyFilter> p : proxies.entrySet()) {
                 String pattern = p.getKey().equals("wide") ? "/*" : "/" + p.getKey() + "/*";
                 filters.add(new WebApp.FilterMapping(p.getKey(), p.getValue(), pattern));
+                ProxyFilter f = p.getValue();
+                pools.put(p.getKey(), () -> f);
             }
-            host = kind.create();
-            int port = host.start(new WebApp(CONTEXT, filters, new AppServlet()));
-            return new ProxiedApp(kind, upstream, host, proxies, port);
-        } catch (Exception | Error e) {
-            if (host != null) {
-                host.close();
-            }
-            upstream.close();
-            throw e;
-        }
+            return filters;
+        }));
     }
 
     private static ProxyConfig.Builder route(String target, String prefix) {
         return ProxyConfig.builder().targetUri(target).prefix(prefix);
     }
 
-    /** @return a port on 127.0.0.1 that was free a moment ago and has nothing listening on it */
-    private static int unusedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return s.getLocalPort();
-        }
-    }
-
-    public HostKind kind() {
-        return kind;
-    }
-
-    public String hostDescription() {
-        return host.description();
-    }
-
-    public Upstream upstream() {
-        return upstream;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    /** @return {@code 127.0.0.1:<port>}, the Host a client of the container sends */
-    public String authority() {
-        return "127.0.0.1:" + port;
-    }
-
     /** @return the container's URI for a raw path-and-query, e.g. {@code /ctx/api/x?y} */
     public URI uri(String pathAndQuery) {
         return URI.create("http://" + authority() + pathAndQuery);
-    }
-
-    public ProxyFilter proxy(String name) {
-        ProxyFilter f = proxies.get(name);
-        if (f == null) {
-            throw new IllegalArgumentException("no proxy route " + name);
-        }
-        return f;
-    }
-
-    /** Sends one request on a new raw connection and reads the whole response. */
-    public RawResponse send(RawRequest request) throws IOException {
-        try (ClientConnection c = connect()) {
-            return c.send(request).readResponse(request.method());
-        }
-    }
-
-    public ClientConnection connect() throws IOException {
-        return ClientConnection.open(port);
-    }
-
-    /** @return every route's pool statistics, by filter name */
-    public Map<String, PoolStatistics> poolStatistics() {
-        Map<String, PoolStatistics> stats = new LinkedHashMap<>();
-        proxies.forEach((name, f) -> stats.put(name, f.poolStatistics()));
-        return stats;
-    }
-
-    /** Polls until no route's pool has a leased connection; fails naming the pools at the deadline. */
-    public void awaitNoLeasedConnections(Duration timeout) {
-        Await.until(timeout, "every pool back to zero leased connections",
-                () -> proxies.values().stream().allMatch(f -> f.poolStatistics().leased() == 0),
-                this::poolStatistics);
-    }
-
-    @Override
-    public void close() throws IOException {
-        try {
-            host.close();
-        } finally {
-            upstream.close();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return kind + " (" + host.description() + ")";
     }
 }
