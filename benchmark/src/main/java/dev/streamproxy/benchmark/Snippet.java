@@ -27,6 +27,28 @@ final class Snippet {
                 .append("[benchmark/results/results.md](benchmark/results/results.md).\n\n");
         md.append("> **Small shared machine** (").append(run.info.get("cpus")).append("): the load generator, the ")
                 .append("upstream and the proxy share 2 cores. Read the ratios, not the absolute numbers.\n\n");
+        int top = run.concurrencies[run.concurrencies.length - 1];
+        for (Scenario s : List.of(Scenario.POST_1M, Scenario.GET_1M, Scenario.GET_1K)) {
+            StringBuilder line = new StringBuilder("- **" + s.title + ", " + top + " clients:** streamproxy (Jetty) at ");
+            List<String> parts = new java.util.ArrayList<>();
+            for (String peer : List.of("naive", "jetty-proxyservlet", "smiley", "nginx")) {
+                Summary.Spread r = summary.ratio(s.id, top, Contender.STREAMPROXY, peer, CellResult::rps);
+                if (r.present()) {
+                    parts.add(String.format(Locale.ROOT, "%.2f×", r.median()) + " " + run.labels.get(peer));
+                }
+            }
+            line.append(String.join(", ", parts)).append(" req/s");
+            Summary.Spread alloc = summary.spread(s.id, top, Contender.STREAMPROXY, CellResult::allocBytesPerRequest);
+            Summary.Spread naive = summary.ratio(s.id, top, Contender.STREAMPROXY, "naive", CellResult::allocBytesPerRequest);
+            if (alloc.present()) {
+                line.append(String.format(Locale.ROOT, "; %.1f KiB allocated per request in the proxy JVM", alloc.median() / 1024));
+                if (naive.present()) {
+                    line.append(String.format(Locale.ROOT, " (%.1f%% of the naive filter's)", 100 * naive.median()));
+                }
+            }
+            md.append(line).append(".\n");
+        }
+        md.append('\n');
         md.append("| | ");
         for (String c : run.contenders) {
             md.append(run.labels.get(c)).append(" | ");
@@ -66,9 +88,5 @@ final class Snippet {
             md.append(cell.apply(c)).append(" | ");
         }
         md.append('\n');
-    }
-
-    static String percent(double ratio) {
-        return String.format(Locale.ROOT, "%.0f%%", ratio * 100);
     }
 }
