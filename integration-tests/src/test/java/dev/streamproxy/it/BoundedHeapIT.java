@@ -2,7 +2,7 @@ package dev.streamproxy.it;
 
 import dev.streamproxy.it.host.HostKind;
 import dev.streamproxy.it.support.Await;
-import dev.streamproxy.it.support.ForkedProxyMain;
+import dev.streamproxy.it.support.ForkedProxy;
 import dev.streamproxy.it.support.Payload;
 import dev.streamproxy.it.support.RecordedRequest;
 import dev.streamproxy.it.support.Upstream;
@@ -11,24 +11,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,38 +41,21 @@ class BoundedHeapIT {
     private static final String HEAP = "-Xmx64m";
 
     private Upstream upstream;
-    private Process proxy;
-    private Path log;
-    private int port;
+    private ForkedProxy proxy;
 
     @BeforeEach
     void startUpstreamAndForkedProxy() throws Exception {
         assumeTrue(HostKind.enabled().contains(HostKind.JETTY_EE10), "needs Jetty ee10 on the classpath");
         upstream = Upstream.start();
-        Path dir = Files.createDirectories(Path.of("target", "bounded-heap"));
-        log = dir.resolve("forked-proxy.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        proxy = new ProcessBuilder(java, HEAP, "-XX:MaxDirectMemorySize=64m", "-XX:+ExitOnOutOfMemoryError",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"),
-                ForkedProxyMain.class.getName(), upstream.uri("/svc").toString())
-                .redirectErrorStream(true)
-                .start();
-        CompletableFuture<Integer> ready = new CompletableFuture<>();
-        Thread pump = new Thread(() -> copyOutput(proxy.getInputStream(), ready), "forked-proxy-output");
-        pump.setDaemon(true);
-        pump.start();
-        port = ready.get(60, TimeUnit.SECONDS);
+        proxy = ForkedProxy.start(HEAP, "64m", Path.of("target", "bounded-heap", "forked-proxy.log"),
+                upstream.uri("/svc"));
     }
 
     @AfterEach
     void stopForkedProxy() throws Exception {
         try {
             if (proxy != null) {
-                proxy.getOutputStream().close();
-                if (!proxy.waitFor(10, TimeUnit.SECONDS)) {
-                    proxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
+                proxy.close();
             }
         } finally {
             if (upstream != null) {
@@ -139,30 +116,15 @@ class BoundedHeapIT {
         }, () -> heapRef[0]);
         String heap = heapRef[0];
         System.out.println("forked proxy after 2 GiB (" + HEAP + "): " + heap);
-        assertTrue(proxy.isAlive(), "the forked proxy died; see " + log);
+        assertTrue(proxy.isAlive(), "the forked proxy died; see " + proxy.log());
         long max = Long.parseLong(heap.replaceAll(".*max=(\\d+).*", "$1"));
         assertTrue(max <= 64L * 1024 * 1024, "the fork did not run with the bounded heap: " + heap);
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create("http://127.0.0.1:" + proxy.port() + path);
     }
 
-    /** Copies the fork's output to target/bounded-heap/forked-proxy.log and reports its port once ready. */
-    private void copyOutput(InputStream out, CompletableFuture<Integer> ready) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(out, StandardCharsets.UTF_8));
-             PrintWriter file = new PrintWriter(Files.newBufferedWriter(log), true)) {
-            for (String line; (line = lines.readLine()) != null; ) {
-                file.println(line);
-                if (line.startsWith(ForkedProxyMain.READY)) {
-                    ready.complete(Integer.parseInt(line.substring(ForkedProxyMain.READY.length()).strip()));
-                }
-            }
-            ready.completeExceptionally(new IOException("the forked proxy exited before it was ready; see " + log));
-        } catch (IOException e) {
-            ready.completeExceptionally(e);
-        }
-    }
 
     private static MessageDigest sha256() throws Exception {
         return MessageDigest.getInstance("SHA-256");

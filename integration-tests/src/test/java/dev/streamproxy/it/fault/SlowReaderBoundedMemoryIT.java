@@ -3,7 +3,7 @@ package dev.streamproxy.it.fault;
 import dev.streamproxy.it.host.HostKind;
 import dev.streamproxy.it.support.Await;
 import dev.streamproxy.it.support.ClientConnection;
-import dev.streamproxy.it.support.ForkedProxyMain;
+import dev.streamproxy.it.support.ForkedProxy;
 import dev.streamproxy.it.support.HttpHead;
 import dev.streamproxy.it.support.Payload;
 import dev.streamproxy.it.support.RawRequest;
@@ -14,18 +14,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -50,9 +44,7 @@ class SlowReaderBoundedMemoryIT {
     private static final int CLIENTS = 6;
 
     private Upstream upstream;
-    private Process proxy;
-    private Path log;
-    private int port;
+    private ForkedProxy proxy;
 
     @BeforeEach
     void startUpstreamAndForkedProxy() throws Exception {
@@ -68,28 +60,15 @@ class SlowReaderBoundedMemoryIT {
                 ex.closeAfter();
             }
         });
-        Path dir = Files.createDirectories(Path.of("target", "slow-reader"));
-        log = dir.resolve("forked-proxy.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        proxy = new ProcessBuilder(java, HEAP, "-XX:MaxDirectMemorySize=32m", "-XX:+ExitOnOutOfMemoryError",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-                ForkedProxyMain.class.getName(), upstream.uri("/svc").toString())
-                .redirectErrorStream(true).start();
-        CompletableFuture<Integer> ready = new CompletableFuture<>();
-        Thread pump = new Thread(() -> copyOutput(proxy.getInputStream(), ready), "slow-reader-proxy-output");
-        pump.setDaemon(true);
-        pump.start();
-        port = ready.get(60, TimeUnit.SECONDS);
+        proxy = ForkedProxy.start(HEAP, "32m", Path.of("target", "slow-reader", "forked-proxy.log"),
+                upstream.uri("/svc"));
     }
 
     @AfterEach
     void stopForkedProxy() throws Exception {
         try {
             if (proxy != null) {
-                proxy.getOutputStream().close();
-                if (!proxy.waitFor(10, TimeUnit.SECONDS)) {
-                    proxy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
+                proxy.close();
             }
         } finally {
             if (upstream != null) {
@@ -110,7 +89,7 @@ class SlowReaderBoundedMemoryIT {
                 downloads.add(clients.submit(() -> slowDownload(seed)));
             }
             while (!downloads.stream().allMatch(Future::isDone)) {
-                assertTrue(proxy.isAlive(), "the forked proxy died (OutOfMemoryError?); see " + log);
+                assertTrue(proxy.isAlive(), "the forked proxy died (OutOfMemoryError?); see " + proxy.log());
                 maxUsed.accumulateAndGet(heapField("used"), Math::max);
                 Thread.sleep(200);
             }
@@ -120,7 +99,7 @@ class SlowReaderBoundedMemoryIT {
         } finally {
             clients.shutdownNow();
         }
-        assertTrue(proxy.isAlive(), "the forked proxy died; see " + log);
+        assertTrue(proxy.isAlive(), "the forked proxy died; see " + proxy.log());
         Await.until(Duration.ofSeconds(10), "the fork's pool back to zero leased", () -> heapField("leased") == 0,
                 () -> heapText());
         System.out.println("slow readers: " + CLIENTS + " x " + SIZE + " bytes through " + HEAP + "; heap used peaked at "
@@ -129,7 +108,7 @@ class SlowReaderBoundedMemoryIT {
 
     /** Reads the response in small steps with pauses: slower than the upstream and the proxy can send. */
     private Payload.Digest slowDownload(long seed) throws Exception {
-        try (ClientConnection c = ClientConnection.open(port)) {
+        try (ClientConnection c = ClientConnection.open(proxy.port())) {
             c.socket().setReceiveBufferSize(32 * 1024);
             c.send(RawRequest.get("/ctx/api/big/" + seed));
             HttpHead head = c.readHead();
@@ -164,7 +143,7 @@ class SlowReaderBoundedMemoryIT {
     }
 
     private String heapText() {
-        try (ClientConnection c = ClientConnection.open(port)) {
+        try (ClientConnection c = ClientConnection.open(proxy.port())) {
             RawResponse r = c.send(RawRequest.get("/ctx/heap")).readResponse("GET");
             return r.text();
         } catch (IOException e) {
@@ -182,18 +161,4 @@ class SlowReaderBoundedMemoryIT {
         return -1;
     }
 
-    private void copyOutput(InputStream out, CompletableFuture<Integer> ready) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(out, StandardCharsets.UTF_8));
-             PrintWriter file = new PrintWriter(Files.newBufferedWriter(log), true)) {
-            for (String line; (line = lines.readLine()) != null; ) {
-                file.println(line);
-                if (line.startsWith(ForkedProxyMain.READY)) {
-                    ready.complete(Integer.parseInt(line.substring(ForkedProxyMain.READY.length()).strip()));
-                }
-            }
-            ready.completeExceptionally(new IOException("the forked proxy exited before it was ready; see " + log));
-        } catch (IOException e) {
-            ready.completeExceptionally(e);
-        }
-    }
 }
