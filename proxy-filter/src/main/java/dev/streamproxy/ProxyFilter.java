@@ -1,7 +1,9 @@
 package dev.streamproxy;
 
 import dev.streamproxy.internal.ProxyHandler;
+import dev.streamproxy.internal.client.TlsContext;
 import dev.streamproxy.internal.client.UpstreamClient;
+import dev.streamproxy.internal.compat.HttpCoreCheck;
 import dev.streamproxy.internal.route.PrefixRoute;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -76,6 +78,13 @@ public class ProxyFilter implements Filter {
         if (filterConfig != null && filterConfig.getFilterName() != null) {
             name = filterConfig.getFilterName();
         }
+        try {
+            // first: nothing that links against HttpCore may load before the class path is known to fit
+            HttpCoreCheck.require(ProxyFilter.class.getClassLoader());
+        } catch (IllegalStateException e) {
+            LOG.error("[{}] {}", name, e.getMessage());
+            throw new ServletException("[" + name + "] " + e.getMessage(), e);
+        }
         ProxyConfig cfg;
         try {
             cfg = presetConfig != null ? presetConfig : ProxyConfig.fromParameters(initParameters(filterConfig));
@@ -84,7 +93,8 @@ public class ProxyFilter implements Filter {
         }
         config = cfg;
         route = new PrefixRoute(cfg.prefix());
-        client = new UpstreamClient(cfg);
+        TlsContext tls = "https".equalsIgnoreCase(cfg.targetUri().getScheme()) ? TlsContext.jvmDefault() : null;
+        client = new UpstreamClient(cfg, name, tls);
         handler = new ProxyHandler(name, cfg, client);
         if (filterConfig != null && filterConfig.getServletContext() != null) {
             context = filterConfig.getServletContext();

@@ -6,6 +6,9 @@ import dev.streamproxy.internal.body.RequestBodies;
 import dev.streamproxy.internal.body.ResponseBodyStreamer;
 import dev.streamproxy.internal.body.StreamingRequestEntity;
 import dev.streamproxy.internal.client.UpstreamClient;
+import dev.streamproxy.internal.client.UpstreamIOException;
+import dev.streamproxy.internal.client.UpstreamLink;
+import dev.streamproxy.internal.client.UpstreamResponse;
 import dev.streamproxy.internal.error.ClientGoneException;
 import dev.streamproxy.internal.error.ErrorResponses;
 import dev.streamproxy.internal.error.ExchangeAbortedException;
@@ -21,15 +24,17 @@ import dev.streamproxy.internal.route.TargetSelector;
 import dev.streamproxy.internal.route.UpstreamTarget;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -46,6 +51,7 @@ import java.util.function.Function;
 public final class ProxyHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.streamproxy.ProxyFilter");
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
 
     private final String name;
     private final String prefix;
@@ -91,22 +97,26 @@ public final class ProxyHandler {
             return;
         }
         UpstreamTarget target = targets.select(request);
-        HttpUriRequestBase upstream = rewriteTarget(request, target, rest);
-        requestHeaders.copy(request, upstream);
-        forwardedHeaders.write(request, upstream);
+        ClassicHttpRequest upstream = buildRequest(request, target, rest);
+        UpstreamLink link = new UpstreamLink();
         byte[] buffer = BufferPool.acquire();
-        ClassicHttpResponse upstreamResponse = null;
+        UpstreamResponse answer = null;
         try {
-            RequestBodies.attach(request, upstream, buffer, maxRequestBodySize);
-            upstreamResponse = client.open(target.host(), upstream);
-            copyResponseHead(request, response, target, upstreamResponse);
-            streamResponseBody(request, response, upstreamResponse, buffer);
+            RequestBodies.attach(request, upstream, buffer, maxRequestBodySize, link);
+            answer = send(id, request, target, upstream, link);
+            copyResponseHead(request, response, target, upstream, answer);
+            streamResponseBody(request, response, answer, buffer);
         } catch (IOException | RuntimeException e) {
             // discard, never drain: the connection goes away with whatever is left of the exchange
-            upstream.cancel();
+            link.abort();
+            if (answer != null) {
+                answer.abort();
+            }
             onFailure(id, request, response, rootCause(upstream, e));
         } finally {
-            closeQuietly(upstreamResponse);
+            if (answer != null) {
+                answer.close();
+            }
             BufferPool.release(buffer);
         }
     }
@@ -127,38 +137,77 @@ public final class ProxyHandler {
         return true;
     }
 
-    /** The upstream request line: same method, the target's base path joined to the raw rest and raw query. */
-    private static HttpUriRequestBase rewriteTarget(HttpServletRequest request, UpstreamTarget target, String rest) {
-        HttpUriRequestBase upstream = new HttpUriRequestBase(request.getMethod(), target.rootUri());
+    /**
+     * The upstream request: same method, the target's base path joined to the raw rest and raw query, the client's
+     * headers as the header policy allows, {@code Host}, and the forwarding headers.
+     */
+    private ClassicHttpRequest buildRequest(HttpServletRequest request, UpstreamTarget target, String rest) {
+        BasicClassicHttpRequest upstream = new BasicClassicHttpRequest(request.getMethod(), (String) null);
         // setPath keeps the raw string: nothing is decoded and re-encoded on the way
         upstream.setPath(target.requestTarget(rest, request.getQueryString()));
+        requestHeaders.copy(request, upstream);
+        if (!upstream.containsHeader("Host")) {
+            upstream.setHeader("Host", target.authority());
+        }
+        forwardedHeaders.write(request, upstream);
         return upstream;
     }
 
-    private void copyResponseHead(HttpServletRequest request, HttpServletResponse response, UpstreamTarget target,
-                                  ClassicHttpResponse upstream) {
-        response.setStatus(upstream.getCode());
-        responseHeaders.computeIfAbsent(target, newResponseHeaders).copy(upstream, request, response);
+    /**
+     * Sends the request; once more on a fresh connection when a pooled one turns out to have been closed by the
+     * upstream as the request went out (the keep-alive race), for an idempotent request whose body, if any, has not
+     * been read from the client yet.
+     */
+    private UpstreamResponse send(long id, HttpServletRequest request, UpstreamTarget target,
+                                  ClassicHttpRequest upstream, UpstreamLink link) throws IOException {
+        try {
+            return client.send(target.endpoint(), upstream, link);
+        } catch (UpstreamIOException e) {
+            if (!(e.reusedConnection() && e.closedWithoutResponse() && canReplay(upstream))) {
+                throw e;
+            }
+            LOG.debug("[{}] #{} {} {}: pooled connection closed by the upstream, sending again: {}", name, id,
+                    request.getMethod(), request.getRequestURI(), e.getMessage());
+            return client.send(target.endpoint(), upstream, link);
+        }
+    }
+
+    private static boolean canReplay(ClassicHttpRequest upstream) {
         HttpEntity entity = upstream.getEntity();
+        return IDEMPOTENT.contains(upstream.getMethod())
+                && (entity == null || entity.isRepeatable()
+                    || (entity instanceof StreamingRequestEntity body && !body.isStarted()));
+    }
+
+    private void copyResponseHead(HttpServletRequest request, HttpServletResponse response, UpstreamTarget target,
+                                  ClassicHttpRequest upstream, UpstreamResponse answer) {
+        ClassicHttpResponse head = answer.head();
+        response.setStatus(head.getCode());
+        responseHeaders.computeIfAbsent(target, newResponseHeaders).copy(head, request, response);
+        HttpEntity entity = head.getEntity();
         if (entity != null && entity.getContentLength() >= 0) {
             response.setContentLengthLong(entity.getContentLength());
-        } else if (entity == null && (upstream.getCode() == 304 || "HEAD".equals(request.getMethod()))) {
+        } else if (entity == null && (head.getCode() == 304 || "HEAD".equals(request.getMethod()))) {
             // HEAD and 304 describe a body they do not carry: their Content-Length is passed through as sent.
             // A 204 (or 1xx) must not have one at all (RFC 9110 8.6), so an upstream's is dropped.
-            Header length = upstream.getFirstHeader("Content-Length");
+            Header length = head.getFirstHeader("Content-Length");
             if (length != null) {
                 response.setHeader("Content-Length", length.getValue());
             }
         }
+        if (upstream.getEntity() instanceof StreamingRequestEntity body && !body.isComplete()) {
+            // the upstream answered before it had the whole body, which is left unread: end the client's
+            // connection after this answer instead of letting the container read the rest of an upload
+            response.setHeader("Connection", "close");
+        }
     }
 
     private static void streamResponseBody(HttpServletRequest request, HttpServletResponse response,
-                                           ClassicHttpResponse upstream, byte[] buffer) throws IOException {
-        HttpEntity entity = upstream.getEntity();
-        if (entity == null || "HEAD".equals(request.getMethod())) {
+                                           UpstreamResponse answer, byte[] buffer) throws IOException {
+        if (answer.body() == null || "HEAD".equals(request.getMethod())) {
             return;
         }
-        ResponseBodyStreamer.copy(entity.getContent(), responseStream(response), buffer);
+        ResponseBodyStreamer.copy(answer.body(), responseStream(response), buffer);
     }
 
     private static java.io.OutputStream responseStream(HttpServletResponse response) throws ClientGoneException {
@@ -195,7 +244,7 @@ public final class ProxyHandler {
     }
 
     /** The body's own failure (client gone, over the limit) when it is what aborted the exchange. */
-    private static Throwable rootCause(HttpUriRequestBase upstream, Throwable thrown) {
+    private static Throwable rootCause(ClassicHttpRequest upstream, Throwable thrown) {
         if (upstream.getEntity() instanceof StreamingRequestEntity body && body.failure() != null) {
             return body.failure();
         }
@@ -204,15 +253,5 @@ public final class ProxyHandler {
 
     private ResponseHeaderCopier newResponseHeaderCopier(UpstreamTarget target) {
         return new ResponseHeaderCopier(rewriteRedirects ? new RedirectRewriter(target, prefix) : null);
-    }
-
-    private static void closeQuietly(ClassicHttpResponse response) {
-        if (response != null) {
-            try {
-                response.close();
-            } catch (IOException | RuntimeException e) {
-                // the connection was already discarded or released; nothing is left to free
-            }
-        }
     }
 }

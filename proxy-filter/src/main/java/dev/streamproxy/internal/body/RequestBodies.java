@@ -1,10 +1,11 @@
 package dev.streamproxy.internal.body;
 
+import dev.streamproxy.internal.client.UpstreamLink;
 import dev.streamproxy.internal.error.ClientGoneException;
 import dev.streamproxy.internal.error.RequestTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
-import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 
 import java.io.IOException;
@@ -21,7 +22,9 @@ import java.util.Map;
  * Decides whether a client request has a body and attaches it to the upstream request as a streamed entity.
  *
  * <p>A request has a body when it declares a {@code Content-Length} (even 0, which is forwarded as such) or a
- * {@code Transfer-Encoding}; otherwise no entity is attached and no framing header is invented.
+ * {@code Transfer-Encoding}; otherwise no entity is attached and no framing header is invented. The upstream
+ * request's framing header is written here, from the entity: {@code Content-Length} when the length is known,
+ * {@code Transfer-Encoding: chunked} otherwise (the client's own framing headers are hop-by-hop and never copied).
  */
 public final class RequestBodies {
 
@@ -36,11 +39,12 @@ public final class RequestBodies {
      * @param to     the upstream request
      * @param buffer the exchange's copy buffer
      * @param limit  {@code maxRequestBodySize}, or -1
+     * @param link   the upstream connection the body will be written to, once there is one
      * @throws RequestTooLargeException when the declared length is over the limit (before the upstream is contacted)
      * @throws ClientGoneException      when the client's stream fails while probing a form body
      */
-    public static void attach(HttpServletRequest from, ClassicHttpRequest to, byte[] buffer, long limit)
-            throws IOException {
+    public static void attach(HttpServletRequest from, ClassicHttpRequest to, byte[] buffer, long limit,
+                              UpstreamLink link) throws IOException {
         long length = from.getContentLengthLong();
         if (length < 0 && from.getHeader("Transfer-Encoding") == null) {
             return;
@@ -50,7 +54,7 @@ public final class RequestBodies {
         }
         if (length == 0) {
             // an explicit empty body: repeatable, so a bodiless request may still be retried on a stale connection
-            to.setEntity(EMPTY);
+            frame(to, EMPTY);
             return;
         }
         InputStream in = null;
@@ -62,12 +66,21 @@ public final class RequestBodies {
             in = StreamingRequestEntity.open(from);
             prefilled = probe(in, buffer, length);
             if (prefilled < 0) {
-                to.setEntity(new ByteArrayEntity(reencodeForm(from), null));
+                frame(to, new ByteArrayEntity(reencodeForm(from), null));
                 return;
             }
         }
-        Runnable abort = to instanceof Cancellable c ? c::cancel : () -> { };
-        to.setEntity(new StreamingRequestEntity(from, in, length, limit, buffer, prefilled, abort));
+        frame(to, new StreamingRequestEntity(from, in, length, limit, buffer, prefilled, link));
+    }
+
+    private static void frame(ClassicHttpRequest to, HttpEntity entity) {
+        to.setEntity(entity);
+        long length = entity.getContentLength();
+        if (length >= 0) {
+            to.setHeader("Content-Length", Long.toString(length));
+        } else {
+            to.setHeader("Transfer-Encoding", "chunked");
+        }
     }
 
     private static int probe(InputStream in, byte[] buffer, long length) throws ClientGoneException {

@@ -1,5 +1,6 @@
 package dev.streamproxy.internal.body;
 
+import dev.streamproxy.internal.client.UpstreamLink;
 import dev.streamproxy.internal.error.BodyUnavailableException;
 import dev.streamproxy.internal.error.ClientGoneException;
 import dev.streamproxy.internal.error.RequestTooLargeException;
@@ -15,14 +16,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The client's request body as an HttpClient entity that is never held: {@link #writeTo} copies the servlet input
+ * The client's request body as an HttpCore entity that is never held: {@link #writeTo} copies the servlet input
  * stream to the upstream connection through one pooled buffer as the bytes arrive.
  *
  * <p>Whenever the client has nothing more ready, what was copied so far is flushed upstream, so an upstream sees
- * the start of a slow upload (or of a bidirectional stream) without waiting for HttpClient's buffer to fill. A
+ * the start of a slow upload (or of a bidirectional stream) without waiting for a buffer to fill. A
  * client that sends fewer bytes than its {@code Content-Length}, or whose connection fails, raises
- * {@link ClientGoneException}, which makes HttpClient discard the upstream connection: a truncated body never
- * becomes a complete upstream request.
+ * {@link ClientGoneException} after the upstream connection was discarded: a truncated body never becomes a
+ * complete upstream request. An upstream that answers before it has the whole body (an early 413 or 401) stops the
+ * copy without an error, so its answer is read and relayed; the rest of the body is never sent.
  */
 public final class StreamingRequestEntity implements HttpEntity {
 
@@ -32,21 +34,11 @@ public final class StreamingRequestEntity implements HttpEntity {
     private final long limit;
     private final byte[] buffer;
     private final int prefilled;
-    private final Runnable abortUpstream;
+    private final UpstreamLink upstream;
     private volatile Exception failure;
-
-    /**
-     * @param request   the client request, whose input stream is opened only when the upstream wants the body
-     * @param in        the input stream if it was already opened (by the form-body probe), else null
-     * @param length    the declared length, or -1 for chunked
-     * @param limit     the largest body allowed, or -1 for no limit
-     * @param buffer    the exchange's copy buffer
-     * @param prefilled bytes already read into {@code buffer} (by the form-body probe), sent first
-     */
-    public StreamingRequestEntity(HttpServletRequest request, InputStream in, long length, long limit, byte[] buffer,
-                                  int prefilled) {
-        this(request, in, length, limit, buffer, prefilled, () -> { });
-    }
+    private volatile boolean started;
+    private volatile boolean complete;
+    private volatile boolean stoppedByAnswer;
 
     /**
      * @param request       the client request, whose input stream is opened only when the upstream wants the body
@@ -55,11 +47,12 @@ public final class StreamingRequestEntity implements HttpEntity {
      * @param limit         the largest body allowed, or -1 for no limit
      * @param buffer        the exchange's copy buffer
      * @param prefilled     bytes already read into {@code buffer} (by the form-body probe), sent first
-     * @param abortUpstream discards the upstream connection; run before any failure leaves {@link #writeTo}
+     * @param upstream      the connection the body goes to: discarded before a client failure leaves
+     *                      {@link #writeTo}, asked whether it answered when a write to it fails
      */
     public StreamingRequestEntity(HttpServletRequest request, InputStream in, long length, long limit, byte[] buffer,
-                                  int prefilled, Runnable abortUpstream) {
-        this.abortUpstream = abortUpstream;
+                                  int prefilled, UpstreamLink upstream) {
+        this.upstream = upstream;
         this.request = request;
         this.in = in;
         this.length = length;
@@ -70,14 +63,22 @@ public final class StreamingRequestEntity implements HttpEntity {
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
+        started = true;
         try {
             copy(out);
+        } catch (UpstreamWriteException e) {
+            if (upstream.stopIfAnswered()) {
+                stoppedByAnswer = true;
+                return; // the upstream answered and stopped reading: its answer is what the client gets
+            }
+            failure = e.getCause();
+            throw e.getCause();
         } catch (IOException | RuntimeException e) {
             failure = e;
-            // HttpClient closes the entity stream in a finally block, and closing a chunked stream writes the
+            // HttpCore closes the entity stream in a finally block, and closing a chunked stream writes the
             // last chunk: the upstream would read a truncated body as complete. Discarding the connection first
             // leaves that close nothing to write to.
-            abortUpstream.run();
+            upstream.abort();
             throw e;
         }
     }
@@ -93,7 +94,7 @@ public final class StreamingRequestEntity implements HttpEntity {
             throw new RequestTooLargeException(limit);
         }
         if (prefilled > 0) {
-            out.write(buffer, 0, prefilled);
+            send(out, prefilled, false);
         }
         while (length < 0 || total < length) {
             int n = readClient(total);
@@ -104,13 +105,22 @@ public final class StreamingRequestEntity implements HttpEntity {
             if (limit >= 0 && total > limit) {
                 throw new RequestTooLargeException(limit);
             }
-            out.write(buffer, 0, n);
-            if (available() == 0) {
-                out.flush();
-            }
+            send(out, n, available() == 0);
         }
         if (length >= 0 && total != length) {
             throw new ClientGoneException("client sent " + total + " of " + length + " body bytes", null);
+        }
+        complete = true;
+    }
+
+    private void send(OutputStream out, int n, boolean flush) throws UpstreamWriteException {
+        try {
+            out.write(buffer, 0, n);
+            if (flush) {
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw new UpstreamWriteException(e);
         }
     }
 
@@ -123,9 +133,24 @@ public final class StreamingRequestEntity implements HttpEntity {
         }
     }
 
+    /** @return true once every byte of the body was handed to the upstream connection */
+    public boolean isComplete() {
+        return complete;
+    }
+
+    /** @return true once the upstream was asked for the body (after its {@code 100 Continue}, if one was awaited) */
+    public boolean isStarted() {
+        return started;
+    }
+
+    /** @return true when the upstream answered before it had the whole body, which was then not sent further */
+    public boolean isStoppedByAnswer() {
+        return stoppedByAnswer;
+    }
+
     /**
-     * Why the body could not be sent. HttpClient reports an exchange aborted from inside the entity as a bare
-     * "request aborted", so the exchange asks here whether the client or a limit was the real cause.
+     * Why the body could not be sent. An exchange aborted from inside the entity fails with a bare socket error,
+     * so the exchange asks here whether the client or a limit was the real cause.
      *
      * @return the failure that stopped {@link #writeTo}, or null
      */
@@ -199,5 +224,19 @@ public final class StreamingRequestEntity implements HttpEntity {
     @Override
     public void close() {
         // the servlet input stream belongs to the container
+    }
+
+    /** A write to the upstream failed: kept apart from client failures, which discard the connection. */
+    private static final class UpstreamWriteException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UpstreamWriteException(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
     }
 }

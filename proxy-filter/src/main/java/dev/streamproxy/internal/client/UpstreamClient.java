@@ -2,155 +2,133 @@ package dev.streamproxy.internal.client;
 
 import dev.streamproxy.PoolStatistics;
 import dev.streamproxy.ProxyConfig;
-import org.apache.hc.client5.http.HttpRequestRetryStrategy;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import dev.streamproxy.internal.body.StreamingRequestEntity;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.http.HttpRequest;
-import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.NoHttpResponseException;
-import org.apache.hc.core5.http.io.SocketConfig;
-import org.apache.hc.core5.http.protocol.HttpContext;
-import org.apache.hc.core5.io.CloseMode;
-import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
-import org.apache.hc.core5.pool.PoolReusePolicy;
-import org.apache.hc.core5.pool.PoolStats;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.impl.DefaultConnectionReuseStrategy;
+import org.apache.hc.core5.http.impl.io.HttpRequestExecutor;
+import org.apache.hc.core5.http.protocol.HttpCoreContext;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Owns the pooled HttpClient of one filter: created once from the config, shared by every exchange, closed once.
- * This is the one place where HTTP client behaviour is decided; the invariants a proxy needs are set here.
+ * The upstream side of one filter: HttpCore 5's classic request executor over the filter's own pool of
+ * {@link UpstreamConnection}s. Created once from the config, shared by every exchange, closed once.
+ *
+ * <p>This is the whole HTTP client a proxy needs and nothing more: no redirects followed, no cookies, no
+ * authentication, no content decoding, no retries (the exchange decides those), no request rewriting. It depends
+ * only on HttpCore's public classic API, so it runs beside whatever HttpClient 5 the application brings.
  */
 public final class UpstreamClient implements AutoCloseable {
 
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
+    private final ConnectionPool pool;
+    private final HttpRequestExecutor executor;
+    private final Timeout connectionRequestTimeout;
+    private final long idleTimeoutMillis;
+    private final ScheduledExecutorService maintenance;
 
-    private final PoolingHttpClientConnectionManager pool;
-    private final CloseableHttpClient http;
-    private final int max;
-
-    /** @param config the validated config */
-    public UpstreamClient(ProxyConfig config) {
-        this.max = config.maxConnections();
-        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
-                .useSystemProperties() // TLS trust and key stores from javax.net.ssl.* like the rest of the JVM
-                .setConnectionFactory(new GuardedConnectionFactory())
-                .setMaxConnTotal(max)
-                .setMaxConnPerRoute(max)
-                // STRICT: the pool limit is exact, so exhaustion is a clean 503 rather than an overshoot
-                .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.STRICT)
-                // LIFO: the most recently used connection is the warmest and the least likely to be stale
-                .setConnPoolPolicy(PoolReusePolicy.LIFO)
-                .setDefaultSocketConfig(SocketConfig.custom()
-                        .setTcpNoDelay(true)
-                        .setSoKeepAlive(true)
-                        .setSoTimeout(timeout(config.responseTimeout()))
-                        .build())
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(timeout(config.connectTimeout()))
-                        .setSocketTimeout(timeout(config.responseTimeout()))
-                        // every reuse is checked (see GuardedConnectionFactory): unread bytes on an idle
-                        // connection discard it, and after a second of idleness a closed one is detected too,
-                        // since a request whose streamed body cannot be replayed must not meet a dead connection
-                        .setValidateAfterInactivity(TimeValue.ZERO_MILLISECONDS)
-                        .build())
+    /**
+     * @param config   the validated config
+     * @param name     the filter's name, for the maintenance thread's name
+     * @param tls      the route's TLS context, or null when no target is {@code https}
+     */
+    public UpstreamClient(ProxyConfig config, String name, TlsContext tls) {
+        Http1Config http1 = Http1Config.custom()
+                .setBufferSize(16 * 1024)
+                .setChunkSizeHint(16 * 1024)
+                // an upstream's response head is bounded like a request head is by the container
+                .setMaxLineLength(64 * 1024)
+                .setMaxHeaderCount(256)
                 .build();
-        this.http = HttpClients.custom()
-                .setConnectionManager(pool)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(timeout(config.connectionRequestTimeout()))
-                        .setResponseTimeout(timeout(config.responseTimeout()))
-                        .setConnectionKeepAlive(TimeValue.ofMilliseconds(config.idleTimeout().toMillis()))
-                        // redirects are passed through to the client, never followed by the proxy
-                        .setRedirectsEnabled(false)
-                        // 401/407 challenges belong to the client; the proxy holds no credentials
-                        .setAuthenticationEnabled(false)
-                        // Expect: 100-continue is forwarded only when the client sent it
-                        .setExpectContinueEnabled(false)
-                        // no Upgrade: TLS/x headers of HttpClient's own
-                        .setProtocolUpgradeEnabled(false)
-                        // content is not decoded: gzip passes through byte-identical with its Content-Encoding
-                        .setContentCompressionEnabled(false)
-                        .build())
-                .disableRedirectHandling()
-                // no cookie store: one user's Set-Cookie must never be replayed for another user
-                .disableCookieManagement()
-                .disableContentCompression()
-                .disableAuthCaching()
-                // connections carry no per-user state (TLS client principal, NTLM), so any request may reuse any
-                .disableConnectionState()
-                // the client's User-Agent is forwarded; none is invented when it sent none
-                .disableDefaultUserAgent()
-                .setRetryStrategy(new StaleConnectionRetry())
-                .evictExpiredConnections()
-                .evictIdleConnections(TimeValue.ofMilliseconds(config.idleTimeout().toMillis()))
-                .build();
+        Connector connector = new Connector(config.connectTimeout(), config.responseTimeout(), tls, http1);
+        this.pool = new ConnectionPool(config.maxConnections(), connector);
+        this.executor = new HttpRequestExecutor(http1, DefaultConnectionReuseStrategy.INSTANCE, null);
+        this.connectionRequestTimeout = Timeout.ofMilliseconds(config.connectionRequestTimeout().toMillis());
+        this.idleTimeoutMillis = config.idleTimeout().toMillis();
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "streamproxy-" + name + "-maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(1000, Math.min(idleTimeoutMillis / 2, 30_000));
+        maintenance.scheduleWithFixedDelay(pool::closeExpired, period, period, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Sends the request and returns as soon as the upstream's status and headers have arrived; the body is read
-     * from the returned response, which the caller must close.
+     * Sends the request and returns as soon as the upstream's status and headers have arrived. A final answer sent
+     * while the body was still going up (an early 413 or 401) is returned like any other: the rest of the body is
+     * not sent and the connection will not be reused.
      *
-     * @param target  where to send it
-     * @param request the upstream request with its streamed entity
-     * @return the open response
-     * @throws IOException when the exchange fails before a response arrives
+     * @param endpoint where to
+     * @param request  the upstream request, framing headers set, with its entity if it has a body
+     * @param link     told which connection the exchange is on, so the body can discard or stop it
+     * @return the response, to be closed by the caller
+     * @throws PoolTimeoutException     no connection free in time (nothing sent)
+     * @throws UpstreamConnectException no connection could be made (nothing sent)
+     * @throws UpstreamIOException      the exchange failed after the connection was made
      */
-    public ClassicHttpResponse open(HttpHost target, ClassicHttpRequest request) throws IOException {
-        return http.executeOpen(target, request, null);
+    public UpstreamResponse send(Endpoint endpoint, ClassicHttpRequest request, UpstreamLink link)
+            throws IOException {
+        ConnectionPool.Lease lease = pool.lease(endpoint, connectionRequestTimeout);
+        UpstreamConnection connection = lease.connection();
+        link.attach(connection);
+        ClassicHttpResponse head;
+        try {
+            head = executor.execute(request, connection.http(), HttpCoreContext.create());
+            ResponseFraming.check(head);
+        } catch (IOException | HttpException | RuntimeException e) {
+            pool.release(lease, false, null);
+            throw new UpstreamIOException(endpoint, lease.reused(), e);
+        }
+        return new UpstreamResponse(this, lease, request, head);
     }
 
-    /** @return a snapshot of the pool */
+    void release(ConnectionPool.Lease lease, ClassicHttpRequest request, ClassicHttpResponse head, boolean complete) {
+        boolean reusable = false;
+        UpstreamConnection connection = lease.connection();
+        if (complete && requestWasSentWhole(request)) {
+            try {
+                reusable = executor.keepAlive(request, head, connection.http(), HttpCoreContext.create())
+                        && connection.bufferedInput() == 0;
+            } catch (IOException | RuntimeException e) {
+                reusable = false;
+            }
+        }
+        pool.release(lease, reusable, TimeValue.ofMilliseconds(KeepAlive.millis(head, idleTimeoutMillis)));
+    }
+
+    /** A request whose body stopped early (an early answer, an abort) leaves the upstream mid-request. */
+    private static boolean requestWasSentWhole(ClassicHttpRequest request) {
+        HttpEntity entity = request.getEntity();
+        return entity == null || entity.isRepeatable()
+                || (entity instanceof StreamingRequestEntity s && s.isComplete());
+    }
+
+    /** @return pool counts over every endpoint */
     public PoolStatistics statistics() {
-        PoolStats s = pool.getTotalStats();
-        return new PoolStatistics(s.getLeased(), s.getAvailable(), s.getPending(), max);
+        return pool.statistics();
+    }
+
+    /**
+     * @param endpoint one endpoint
+     * @return its pool counts
+     */
+    public PoolStatistics statistics(Endpoint endpoint) {
+        return pool.statistics(endpoint);
     }
 
     /** Closes every connection, idle or leased: exchanges still running fail and answer 503 or abort. */
     @Override
     public void close() {
-        http.close(CloseMode.IMMEDIATE);
-        pool.close(CloseMode.IMMEDIATE);
-    }
-
-    private static Timeout timeout(Duration d) {
-        return Timeout.ofMilliseconds(d.toMillis());
-    }
-
-    /**
-     * Retries once, and only the keep-alive race: an idempotent request without a body (or with an explicitly empty
-     * one), sent on a pooled connection
-     * the upstream had already closed, so no response came back. Never a request with a body (it has started to
-     * stream and cannot be replayed), never a response the upstream did send (a 503 is passed through, not retried).
-     */
-    static final class StaleConnectionRetry implements HttpRequestRetryStrategy {
-        @Override
-        public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
-            return execCount <= 1
-                    && exception instanceof NoHttpResponseException
-                    && IDEMPOTENT.contains(request.getMethod())
-                    && !(request instanceof ClassicHttpRequest r && r.getEntity() != null && !r.getEntity().isRepeatable());
-        }
-
-        @Override
-        public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
-            return false;
-        }
-
-        @Override
-        public TimeValue getRetryInterval(HttpResponse response, int execCount, HttpContext context) {
-            return TimeValue.ZERO_MILLISECONDS;
-        }
+        maintenance.shutdownNow();
+        pool.close();
     }
 }

@@ -1,7 +1,8 @@
 package dev.streamproxy.internal.error;
 
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import dev.streamproxy.internal.client.PoolTimeoutException;
+import dev.streamproxy.internal.client.UpstreamConnectException;
+import dev.streamproxy.internal.client.UpstreamIOException;
 
 import java.net.SocketTimeoutException;
 
@@ -63,13 +64,16 @@ public enum UpstreamFailure {
         if (failure instanceof RequestTooLargeException) {
             return TOO_LARGE;
         }
-        if (failure instanceof ConnectionRequestTimeoutException) {
-            return POOL_EXHAUSTED;
+        if (failure instanceof PoolTimeoutException) {
+            return POOL_EXHAUSTED; // also when the pool is closed: the filter is being destroyed
         }
-        if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("shut down")) {
-            return POOL_EXHAUSTED; // "Connection pool shut down": the filter is being destroyed
+        if (failure instanceof UpstreamConnectException c) {
+            return c.isTimedOut() ? GATEWAY_TIMEOUT : BAD_GATEWAY;
         }
-        if (failure instanceof ConnectTimeoutException || failure instanceof SocketTimeoutException) {
+        if (failure instanceof UpstreamIOException u) {
+            return u.timedOut() ? GATEWAY_TIMEOUT : BAD_GATEWAY;
+        }
+        if (failure instanceof SocketTimeoutException) {
             return GATEWAY_TIMEOUT;
         }
         return BAD_GATEWAY;

@@ -1,5 +1,6 @@
 package dev.streamproxy.internal.route;
 
+import dev.streamproxy.internal.client.Endpoint;
 import org.apache.hc.core5.http.HttpHost;
 
 import java.net.URI;
@@ -15,6 +16,8 @@ public final class UpstreamTarget {
     private final HttpHost host;
     private final String basePath;
     private final int effectivePort;
+    private final Endpoint endpoint;
+    private final String authority;
 
     /** @param uri a validated absolute http(s) URI without query, fragment or user-info */
     public UpstreamTarget(URI uri) {
@@ -24,6 +27,22 @@ public final class UpstreamTarget {
         String path = uri.getRawPath();
         this.basePath = path == null ? "" : path;
         this.effectivePort = uri.getPort() != -1 ? uri.getPort() : ("https".equals(scheme) ? 443 : 80);
+        String name = uri.getHost();
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1);
+        }
+        this.endpoint = new Endpoint(scheme, name, effectivePort, null);
+        this.authority = uri.getRawAuthority();
+    }
+
+    /** @return where connections for this target go (the name is resolved at connect time) */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** @return the {@code Host} header for this target: the configured authority, port only if configured */
+    public String authority() {
+        return authority;
     }
 
     /** @return scheme, host and port to connect to */

@@ -1,5 +1,6 @@
 package dev.streamproxy.internal.body;
 
+import dev.streamproxy.internal.client.UpstreamLink;
 import dev.streamproxy.internal.TestRequests;
 import dev.streamproxy.internal.error.BodyUnavailableException;
 import dev.streamproxy.internal.error.ClientGoneException;
@@ -45,7 +46,7 @@ class RequestBodiesTest {
     }
 
     private HttpEntity attach(HttpServletRequest client, long limit) throws IOException {
-        RequestBodies.attach(client, upstream, buffer, limit);
+        RequestBodies.attach(client, upstream, buffer, limit, new UpstreamLink());
         return upstream.getEntity();
     }
 

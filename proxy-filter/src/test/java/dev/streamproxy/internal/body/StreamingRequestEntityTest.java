@@ -1,5 +1,6 @@
 package dev.streamproxy.internal.body;
 
+import dev.streamproxy.internal.client.UpstreamLink;
 import dev.streamproxy.internal.TestRequests;
 import dev.streamproxy.internal.error.BodyUnavailableException;
 import dev.streamproxy.internal.error.ClientGoneException;
@@ -43,7 +44,7 @@ class StreamingRequestEntityTest {
     }
 
     private static StreamingRequestEntity entity(InputStream in, long length, long limit) {
-        return new StreamingRequestEntity(null, in, length, limit, new byte[BufferPool.BUFFER_SIZE], 0);
+        return new StreamingRequestEntity(null, in, length, limit, new byte[BufferPool.BUFFER_SIZE], 0, new UpstreamLink());
     }
 
     @ParameterizedTest
@@ -138,7 +139,7 @@ class StreamingRequestEntityTest {
         byte[] buffer = new byte[BufferPool.BUFFER_SIZE];
         System.arraycopy(ascii("a=1&"), 0, buffer, 0, 4);
         RecordingOutputStream out = new RecordingOutputStream();
-        new StreamingRequestEntity(null, new ByteArrayInputStream(ascii("b=2")), 7, UNLIMITED, buffer, 4).writeTo(out);
+        new StreamingRequestEntity(null, new ByteArrayInputStream(ascii("b=2")), 7, UNLIMITED, buffer, 4, new UpstreamLink()).writeTo(out);
         assertEquals("a=1&b=2", new String(out.bytes(), StandardCharsets.US_ASCII));
     }
 
@@ -147,7 +148,7 @@ class StreamingRequestEntityTest {
         byte[] buffer = new byte[BufferPool.BUFFER_SIZE];
         Arrays.fill(buffer, 0, 100, (byte) 'x');
         RecordingOutputStream out = new RecordingOutputStream();
-        StreamingRequestEntity e = new StreamingRequestEntity(null, InputStream.nullInputStream(), -1, 10, buffer, 100);
+        StreamingRequestEntity e = new StreamingRequestEntity(null, InputStream.nullInputStream(), -1, 10, buffer, 100, new UpstreamLink());
         assertThrows(RequestTooLargeException.class, () -> e.writeTo(out),
                 "a 100-byte chunked body was forwarded under maxRequestBodySize=10");
     }
@@ -211,7 +212,7 @@ class StreamingRequestEntityTest {
         HttpServletRequest client = TestRequests.request().method("POST").contentLength(5)
                 .body(ascii("hello")).build();
         StreamingRequestEntity e = new StreamingRequestEntity(client, null, 5, UNLIMITED,
-                new byte[BufferPool.BUFFER_SIZE], 0);
+                new byte[BufferPool.BUFFER_SIZE], 0, new UpstreamLink());
         verify(client, never()).getInputStream();
         RecordingOutputStream out = new RecordingOutputStream();
         e.writeTo(out);
@@ -225,7 +226,7 @@ class StreamingRequestEntityTest {
         HttpServletRequest client = TestRequests.request().method("POST").contentLength(5)
                 .inputStreamFails(refused).build();
         StreamingRequestEntity e = new StreamingRequestEntity(client, null, 5, UNLIMITED,
-                new byte[BufferPool.BUFFER_SIZE], 0);
+                new byte[BufferPool.BUFFER_SIZE], 0, new UpstreamLink());
         BodyUnavailableException thrown = assertThrows(BodyUnavailableException.class,
                 () -> e.writeTo(new RecordingOutputStream()));
         assertSame(refused, thrown.getCause());

@@ -1,10 +1,10 @@
 package dev.streamproxy.internal.error;
 
-import org.apache.hc.client5.http.ClientProtocolException;
-import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.HttpHostConnectException;
+import dev.streamproxy.internal.client.Endpoint;
+import dev.streamproxy.internal.client.PoolTimeoutException;
+import dev.streamproxy.internal.client.UpstreamConnectException;
+import dev.streamproxy.internal.client.UpstreamIOException;
 import org.apache.hc.core5.http.ConnectionClosedException;
-import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.MalformedChunkCodingException;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.ProtocolException;
@@ -30,23 +30,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UpstreamFailureTest {
 
+    private static final Endpoint UPSTREAM = new Endpoint("http", "10.0.0.5", 9000, null);
+
+    private static UpstreamConnectException connect(Throwable cause) {
+        return new UpstreamConnectException(UPSTREAM, "x", cause);
+    }
+
+    private static UpstreamIOException exchange(Throwable cause) {
+        return new UpstreamIOException(UPSTREAM, false, cause);
+    }
+
     static Stream<Arguments> failures() {
         return Stream.of(
-                Arguments.of(new HttpHostConnectException("Connect to http://10.0.0.5:9000 failed: Connection refused"), 502),
+                Arguments.of(connect(new ConnectException("Connection refused")), 502),
+                Arguments.of(connect(new UnknownHostException("upstream.invalid")), 502),
+                Arguments.of(connect(new SSLHandshakeException("PKIX path building failed")), 502),
+                Arguments.of(connect(new SocketTimeoutException("Connect timed out")), 504),
+                Arguments.of(exchange(new SocketTimeoutException("Read timed out")), 504),
+                Arguments.of(exchange(new NoHttpResponseException("10.0.0.5:9000 failed to respond")), 502),
+                Arguments.of(exchange(new ProtocolException("Invalid status line")), 502),
+                Arguments.of(exchange(new SocketException("Connection reset")), 502),
                 Arguments.of(new ConnectException("Connection refused"), 502),
                 Arguments.of(new NoRouteToHostException("no route"), 502),
                 Arguments.of(new UnknownHostException("upstream.invalid"), 502),
                 Arguments.of(new SSLHandshakeException("PKIX path building failed"), 502),
                 Arguments.of(new SSLException("bad record MAC"), 502),
-                Arguments.of(new ConnectTimeoutException("Connect to 10.0.0.5:9000 timed out"), 504),
                 Arguments.of(new SocketTimeoutException("Read timed out"), 504),
-                Arguments.of(new ConnectionRequestTimeoutException("Timeout deadline: 2000 MILLISECONDS"), 503),
-                Arguments.of(new IllegalStateException("Connection pool shut down"), 503),
+                Arguments.of(new PoolTimeoutException("no free connection within 2000 MILLISECONDS", null), 503),
+                Arguments.of(new PoolTimeoutException("connection pool is closed", null), 503),
                 Arguments.of(new NoHttpResponseException("10.0.0.5:9000 failed to respond"), 502),
                 Arguments.of(new ConnectionClosedException("Premature end of Content-Length delimited message"), 502),
                 Arguments.of(new MalformedChunkCodingException("Bad chunk header"), 502),
                 Arguments.of(new SocketException("Connection reset"), 502),
-                Arguments.of(new ClientProtocolException(new ProtocolException("Invalid status line")), 502),
                 Arguments.of(new IOException("something else"), 502),
                 Arguments.of(new RuntimeException("unexpected"), 502),
                 Arguments.of(new ClientGoneException("client sent 3 of 10 body bytes", null), 400),
@@ -63,7 +78,7 @@ class UpstreamFailureTest {
     @Test
     void connectTimeoutIsATimeoutNotARefusal() {
         assertEquals(UpstreamFailure.GATEWAY_TIMEOUT,
-                UpstreamFailure.classify(new ConnectTimeoutException("timed out")));
+                UpstreamFailure.classify(connect(new SocketTimeoutException("Connect timed out"))));
     }
 
     @ParameterizedTest

@@ -1,0 +1,39 @@
+package dev.streamproxy.internal.client;
+
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.message.BasicHeaderElementIterator;
+import org.apache.hc.core5.http.HeaderElement;
+
+import java.util.Iterator;
+
+/** How long a connection may stay idle in the pool: the upstream's {@code Keep-Alive: timeout=N}, if shorter. */
+final class KeepAlive {
+
+    private KeepAlive() {
+    }
+
+    /**
+     * @param response    the response that ended the exchange
+     * @param idleTimeout the configured {@code idleTimeout} in milliseconds
+     * @return the idle time allowed, in milliseconds
+     */
+    static long millis(HttpResponse response, long idleTimeout) {
+        if (response == null || !response.containsHeader("Keep-Alive")) {
+            return idleTimeout;
+        }
+        Iterator<HeaderElement> it = new BasicHeaderElementIterator(response.headerIterator("Keep-Alive"));
+        while (it.hasNext()) {
+            HeaderElement e = it.next();
+            if ("timeout".equalsIgnoreCase(e.getName()) && e.getValue() != null) {
+                try {
+                    // a second less than the upstream promised: it closes at its timeout, not after it
+                    long upstream = Math.max(0, Long.parseLong(e.getValue().trim()) * 1000 - 1000);
+                    return Math.min(idleTimeout, upstream);
+                } catch (NumberFormatException ignored) {
+                    return idleTimeout;
+                }
+            }
+        }
+        return idleTimeout;
+    }
+}

@@ -1,0 +1,247 @@
+package dev.streamproxy.internal.client;
+
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection;
+import org.apache.hc.core5.http.impl.io.DefaultHttpResponseParser;
+import org.apache.hc.core5.http.io.HttpClientConnection;
+import org.apache.hc.core5.http.io.HttpMessageParser;
+import org.apache.hc.core5.http.io.HttpMessageParserFactory;
+import org.apache.hc.core5.http.io.ResponseOutOfOrderStrategy;
+import org.apache.hc.core5.http.io.SessionInputBuffer;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.io.ModalCloseable;
+import org.apache.hc.core5.util.Timeout;
+
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+
+/**
+ * One HTTP/1.1 connection to an upstream: HttpCore's classic client connection over a socket this class owns,
+ * plus the two checks a proxy needs that HttpCore leaves to its user.
+ *
+ * <ul>
+ * <li><b>Unsolicited bytes.</b> An upstream that sends more than its response (a body after a 204, 304 or HEAD
+ *     answer, bytes past its {@code Content-Length}) leaves them on the connection, and a pooled connection would
+ *     hand them to the next request as its response (response queue poisoning). {@link #isReusable} refuses a
+ *     connection whose HttpCore input buffer or socket holds such bytes.</li>
+ * <li><b>Early answers.</b> While a request body is being sent, {@link #responseWaiting()} tells whether the
+ *     upstream has already answered, so the body can stop and the answer be read (HttpCore's
+ *     {@link ResponseOutOfOrderStrategy} hook calls it at every {@value #EARLY_CHECK_INTERVAL}-byte boundary).</li>
+ * </ul>
+ * Both read HttpCore's input buffer through the public {@link SessionInputBuffer} interface, which HttpCore hands to
+ * the response parser on every parse: the parser here is HttpCore's own, wrapped to keep that reference.
+ */
+public final class UpstreamConnection implements ModalCloseable {
+
+    /** Bytes sent between two checks for an early answer: one syscall per 16 KiB of upload. */
+    static final int EARLY_CHECK_INTERVAL = 16 * 1024;
+
+    private final Endpoint endpoint;
+    private final Socket socket;
+    private final SSLSocket tls;
+    private final InputStream rawInput;
+    private final DefaultBHttpClientConnection http;
+    private volatile SessionInputBuffer inputBuffer;
+    private volatile boolean bodyStopped;
+
+    UpstreamConnection(Endpoint endpoint, Socket socket, SSLSocket tls, Http1Config config) throws IOException {
+        this.endpoint = endpoint;
+        this.socket = socket;
+        this.tls = tls;
+        this.rawInput = socket.getInputStream();
+        this.http = new DefaultBHttpClientConnection(config, null, null, ResponseFraming.INSTANCE, null,
+                new EarlyAnswerCheck(), null, new KeepingParserFactory(new DefaultHttpResponseParser(config)));
+        if (tls != null) {
+            http.bind(tls, socket);
+        } else {
+            http.bind(socket);
+        }
+    }
+
+    /** @return the endpoint this connection was made for */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** @return HttpCore's connection, for {@link org.apache.hc.core5.http.impl.io.HttpRequestExecutor} */
+    public HttpClientConnection http() {
+        return http;
+    }
+
+    /** @return true when the connection is to an {@code https} upstream */
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    /** @return the socket the application bytes go through: the TLS socket, or the plain one */
+    public Socket applicationSocket() {
+        return tls != null ? tls : socket;
+    }
+
+    /** @return bytes HttpCore has read from the socket and not yet handed out */
+    public int bufferedInput() {
+        SessionInputBuffer b = inputBuffer;
+        return b == null ? 0 : b.length();
+    }
+
+    /**
+     * Moves what HttpCore has already read past the last response head into {@code into}, without touching the
+     * socket: after a {@code 101 Switching Protocols} these are the first bytes of the new protocol.
+     *
+     * @param into a buffer
+     * @return the number of bytes moved, 0 when nothing was buffered
+     * @throws IOException never in practice: only buffered bytes are read
+     */
+    public int takeBufferedInput(byte[] into) throws IOException {
+        SessionInputBuffer b = inputBuffer;
+        int n = b == null ? 0 : Math.min(b.length(), into.length);
+        return n == 0 ? 0 : b.read(into, 0, n, rawInput);
+    }
+
+    /** @return the raw input stream of the application socket, for a tunnel after the buffered bytes are taken */
+    public InputStream socketInput() throws IOException {
+        return applicationSocket().getInputStream();
+    }
+
+    /** @return the raw output stream of the application socket, for a tunnel */
+    public OutputStream socketOutput() throws IOException {
+        return applicationSocket().getOutputStream();
+    }
+
+    /**
+     * Whether the upstream has sent something while no response was being read: an answer sent before the request
+     * body was complete, or (on an idle connection) unsolicited bytes.
+     *
+     * @return true when response bytes are waiting to be read
+     */
+    public boolean responseWaiting() {
+        if (bufferedInput() > 0) {
+            return true;
+        }
+        if (rawAvailable() <= 0) {
+            return false;
+        }
+        if (tls == null) {
+            return true;
+        }
+        // raw TLS bytes may be a session ticket or a key update rather than data: let TLS decide, briefly
+        try {
+            return http.isDataAvailable(Timeout.ONE_MILLISECOND);
+        } catch (IOException e) {
+            return true; // whatever it is, it is not a connection to keep writing a body to
+        }
+    }
+
+    /**
+     * Stops the request body for good once the upstream has answered: from then on every write of it on this
+     * connection, including the closing chunk HttpCore writes when the body's stream is closed, is refused, so a
+     * body cut short can never reach the upstream looking complete.
+     *
+     * @return true when an answer is waiting (the body is now stopped)
+     */
+    boolean stopBodyIfAnswered() {
+        if (!bodyStopped && responseWaiting()) {
+            bodyStopped = true;
+        }
+        return bodyStopped;
+    }
+
+    /**
+     * The check before a pooled connection is reused.
+     *
+     * @param idleMillis how long the connection has been idle
+     * @param probeAfterMillis idle time after which a closed connection is also probed for (a blocking read of at
+     *                         most one millisecond)
+     * @return false when the connection is closed or holds bytes no request asked for
+     */
+    public boolean isReusable(long idleMillis, long probeAfterMillis) {
+        if (!http.isOpen() || bufferedInput() > 0) {
+            return false;
+        }
+        boolean bytesWaiting = rawAvailable() > 0;
+        if (bytesWaiting && tls == null) {
+            return false;
+        }
+        if (!bytesWaiting && idleMillis < probeAfterMillis) {
+            return true;
+        }
+        try {
+            // reads at most what is there: end of stream means closed, TLS records may turn out to be data
+            return !http.isStale() && bufferedInput() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private int rawAvailable() {
+        try {
+            return rawInput.available();
+        } catch (IOException e) {
+            return 1; // a socket that cannot be asked is not one to trust
+        }
+    }
+
+    /** Closes at once (RST), so the upstream sees a broken exchange rather than a complete one. */
+    public void abort() {
+        http.close(CloseMode.IMMEDIATE);
+    }
+
+    @Override
+    public void close(CloseMode closeMode) {
+        http.close(closeMode);
+    }
+
+    @Override
+    public void close() throws IOException {
+        http.close();
+    }
+
+    @Override
+    public String toString() {
+        return endpoint.toString();
+    }
+
+    /** HttpCore's response parser, remembering the session buffer it is handed. */
+    private final class KeepingParserFactory implements HttpMessageParserFactory<ClassicHttpResponse>,
+            HttpMessageParser<ClassicHttpResponse> {
+        private final HttpMessageParser<ClassicHttpResponse> parser;
+
+        KeepingParserFactory(HttpMessageParser<ClassicHttpResponse> parser) {
+            this.parser = parser;
+        }
+
+        @Override
+        public ClassicHttpResponse parse(SessionInputBuffer buffer, InputStream input)
+                throws IOException, HttpException {
+            inputBuffer = buffer;
+            return parser.parse(buffer, input);
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // the abstract method every 5.x release still declares
+        public HttpMessageParser<ClassicHttpResponse> create(Http1Config config) {
+            return this;
+        }
+
+        @Override
+        public HttpMessageParser<ClassicHttpResponse> create() {
+            return this;
+        }
+    }
+
+    /** HttpCore's out-of-order hook: stop sending the body once the upstream has answered. */
+    private final class EarlyAnswerCheck implements ResponseOutOfOrderStrategy {
+        @Override
+        public boolean isEarlyResponseDetected(ClassicHttpRequest request, HttpClientConnection connection,
+                                               InputStream input, long sent, long next) {
+            return bodyStopped
+                    || (sent / EARLY_CHECK_INTERVAL != (sent + next) / EARLY_CHECK_INTERVAL && stopBodyIfAnswered());
+        }
+    }
+}

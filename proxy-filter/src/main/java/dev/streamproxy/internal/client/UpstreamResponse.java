@@ -1,0 +1,127 @@
+package dev.streamproxy.internal.client;
+
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpEntity;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * An upstream response whose head has arrived and whose body, if any, is still on the connection. The body is read
+ * through {@link #body()}; reaching its end returns the connection to the pool, and {@link #close()} before the end
+ * discards it: a proxy never drains what nobody will read.
+ */
+public final class UpstreamResponse implements AutoCloseable {
+
+    private final UpstreamClient client;
+    private final ConnectionPool.Lease lease;
+    private final ClassicHttpRequest request;
+    private final ClassicHttpResponse head;
+    private final InputStream body;
+    private boolean bodyEnded;
+    private boolean finished;
+
+    UpstreamResponse(UpstreamClient client, ConnectionPool.Lease lease, ClassicHttpRequest request,
+                     ClassicHttpResponse head) throws IOException {
+        this.client = client;
+        this.lease = lease;
+        this.request = request;
+        this.head = head;
+        HttpEntity entity = head.getEntity();
+        this.body = entity == null ? null : new BodyStream(entity.getContent());
+        this.bodyEnded = entity == null;
+    }
+
+    /** @return the status line and headers */
+    public ClassicHttpResponse head() {
+        return head;
+    }
+
+    /** @return the status code */
+    public int code() {
+        return head.getCode();
+    }
+
+    /** @return the body's declared length, -1 when chunked or read to the end of the connection */
+    public long contentLength() {
+        HttpEntity entity = head.getEntity();
+        return entity == null ? -1 : entity.getContentLength();
+    }
+
+    /** @return the body, or null when the response has none (HEAD, 204, 304) */
+    public InputStream body() {
+        return body;
+    }
+
+    /** @return body bytes already read from the socket and ready to be copied without blocking */
+    public int bodyBytesReady() {
+        return lease.connection().bufferedInput();
+    }
+
+    /** @return the connection, for a tunnel after {@code 101} */
+    public UpstreamConnection connection() {
+        return lease.connection();
+    }
+
+    /** Discards the connection at once, whatever state the exchange is in. */
+    public void abort() {
+        finish(false);
+    }
+
+    /** Returns the connection to the pool if the exchange completed cleanly, else discards it. */
+    @Override
+    public void close() {
+        finish(bodyEnded);
+    }
+
+    private void finish(boolean complete) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        client.release(lease, request, head, complete);
+    }
+
+    /** The entity's stream, minus its draining close. */
+    private final class BodyStream extends InputStream {
+        private final InputStream in;
+
+        BodyStream(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b < 0) {
+                ended();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n < 0) {
+                ended();
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void close() {
+            UpstreamResponse.this.close();
+        }
+
+        private void ended() {
+            bodyEnded = true;
+            UpstreamResponse.this.close();
+        }
+    }
+}
