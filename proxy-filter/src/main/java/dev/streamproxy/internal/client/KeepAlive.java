@@ -26,8 +26,9 @@ final class KeepAlive {
             HeaderElement e = it.next();
             if ("timeout".equalsIgnoreCase(e.getName()) && e.getValue() != null) {
                 try {
-                    // a second less than the upstream promised: it closes at its timeout, not after it
-                    long upstream = Math.max(0, Long.parseLong(e.getValue().trim()) * 1000 - 1000);
+                    // a quarter less than the upstream promised: it closes at its timeout, and a request sent
+                    // just before that would meet a connection closing under it
+                    long upstream = Math.max(0, Long.parseLong(e.getValue().trim())) * 750;
                     return Math.min(idleTimeout, upstream);
                 } catch (NumberFormatException ignored) {
                     return idleTimeout;

@@ -9,7 +9,6 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.DefaultConnectionReuseStrategy;
-import org.apache.hc.core5.http.impl.io.HttpRequestExecutor;
 import org.apache.hc.core5.http.protocol.HttpCoreContext;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -20,8 +19,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The upstream side of one filter: HttpCore 5's classic request executor over the filter's own pool of
- * {@link UpstreamConnection}s. Created once from the config, shared by every exchange, closed once.
+ * The upstream side of one filter: HttpCore 5's classic connections, pooled by HttpCore's {@code StrictConnPool},
+ * each exchange run by {@link Http1Exchange}. Created once from the config, shared by every exchange, closed once.
  *
  * <p>This is the whole HTTP client a proxy needs and nothing more: no redirects followed, no cookies, no
  * authentication, no content decoding, no retries (the exchange decides those), no request rewriting. It depends
@@ -30,7 +29,10 @@ import java.util.concurrent.TimeUnit;
 public final class UpstreamClient implements AutoCloseable {
 
     private final ConnectionPool pool;
-    private final HttpRequestExecutor executor;
+    /** Read by the reuse strategy only for the protocol version, which every parsed response carries. */
+    private static final HttpCoreContext CONTEXT = HttpCoreContext.create();
+    private static final Timeout WAIT_FOR_CONTINUE = Timeout.ofSeconds(3);
+
     private final Timeout connectionRequestTimeout;
     private final long idleTimeoutMillis;
     private final ScheduledExecutorService maintenance;
@@ -42,15 +44,16 @@ public final class UpstreamClient implements AutoCloseable {
      */
     public UpstreamClient(ProxyConfig config, String name, TlsContext tls) {
         Http1Config http1 = Http1Config.custom()
-                .setBufferSize(16 * 1024)
-                .setChunkSizeHint(16 * 1024)
+                // smaller than the exchange's 16 KiB copy buffer, so body reads and writes of a full buffer
+                // bypass HttpCore's own buffers instead of being copied through them
+                .setBufferSize(8 * 1024)
+                .setChunkSizeHint(8 * 1024)
                 // an upstream's response head is bounded like a request head is by the container
                 .setMaxLineLength(64 * 1024)
                 .setMaxHeaderCount(256)
                 .build();
         Connector connector = new Connector(config.connectTimeout(), config.responseTimeout(), tls, http1);
         this.pool = new ConnectionPool(config.maxConnections(), connector);
-        this.executor = new HttpRequestExecutor(http1, DefaultConnectionReuseStrategy.INSTANCE, null);
         this.connectionRequestTimeout = Timeout.ofMilliseconds(config.connectionRequestTimeout().toMillis());
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
         this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -82,8 +85,7 @@ public final class UpstreamClient implements AutoCloseable {
         link.attach(connection);
         ClassicHttpResponse head;
         try {
-            head = executor.execute(request, connection.http(), HttpCoreContext.create());
-            ResponseFraming.check(head);
+            head = Http1Exchange.execute(connection, request, WAIT_FOR_CONTINUE, new Http1Exchange.Progress());
         } catch (IOException | HttpException | RuntimeException e) {
             pool.release(lease, false, null);
             throw new UpstreamIOException(endpoint, lease.reused(), e);
@@ -96,9 +98,10 @@ public final class UpstreamClient implements AutoCloseable {
         UpstreamConnection connection = lease.connection();
         if (complete && requestWasSentWhole(request)) {
             try {
-                reusable = executor.keepAlive(request, head, connection.http(), HttpCoreContext.create())
+                reusable = connection.http().isConsistent()
+                        && DefaultConnectionReuseStrategy.INSTANCE.keepAlive(request, head, CONTEXT)
                         && connection.bufferedInput() == 0;
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 reusable = false;
             }
         }
