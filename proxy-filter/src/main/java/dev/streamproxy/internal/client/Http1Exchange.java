@@ -24,8 +24,9 @@ import java.io.IOException;
  * <li>An answer that arrives while the body is being sent (HttpCore's out-of-order hook, see
  *     {@link UpstreamConnection}) ends the upload; a failure flushing what was left of it does not hide the
  *     answer.</li>
- * <li>Interim responses are skipped, except {@code 101 Switching Protocols}, which is returned to the caller with
- *     the connection left as it is, so the caller can take it over.</li>
+ * <li>Interim responses are skipped, except {@code 101 Switching Protocols} to a request that asked for an
+ *     upgrade, which is returned to the caller with the connection left as it is, so the caller can take it over;
+ *     an unsolicited {@code 101} fails the exchange.</li>
  * </ul>
  * Any failure closes the connection at once: a connection whose exchange failed is never reused.
  */
@@ -68,6 +69,10 @@ final class Http1Exchange {
             progress.requestSent = true;
             while (response == null) {
                 response = conn.receiveResponseHeader();
+                if (response.getCode() == HttpStatus.SC_SWITCHING_PROTOCOLS && !request.containsHeader("Upgrade")) {
+                    // the protocol on the connection changed without being asked: nothing after it is HTTP
+                    throw new ProtocolException("101 Switching Protocols to a request that asked for no upgrade");
+                }
                 if (response.getCode() < HttpStatus.SC_SUCCESS
                         && response.getCode() != HttpStatus.SC_SWITCHING_PROTOCOLS) {
                     response = null; // 100 after all, 102, 103: interim, not relayed
