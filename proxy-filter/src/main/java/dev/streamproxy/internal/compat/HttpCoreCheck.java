@@ -110,10 +110,8 @@ public final class HttpCoreCheck {
             Class<?> connection = Class.forName("org.apache.hc.core5.http.impl.io.DefaultBHttpClientConnection",
                     false, loader);
             connection.getMethod("bind", javax.net.ssl.SSLSocket.class, java.net.Socket.class);
-            Class.forName("org.apache.hc.core5.http.impl.io.HttpRequestExecutor", false, loader).getConstructor(
-                    Class.forName("org.apache.hc.core5.http.config.Http1Config", false, loader),
-                    Class.forName("org.apache.hc.core5.http.ConnectionReuseStrategy", false, loader),
-                    Class.forName("org.apache.hc.core5.http.impl.Http1StreamListener", false, loader));
+            Class.forName("org.apache.hc.core5.http.io.HttpMessageParserFactory", false, loader).getMethod("create");
+            Class.forName("org.apache.hc.core5.http.io.ResponseOutOfOrderStrategy", false, loader);
             Class.forName("org.apache.hc.core5.pool.StrictConnPool", false, loader);
             return true;
         } catch (ReflectiveOperationException | LinkageError e) {
