@@ -44,6 +44,18 @@ import java.util.Map;
  * <tr><td>{@code maxRequestBodySize}</td><td>unlimited</td><td>largest request body forwarded: 413 before the
  *     upstream is contacted when the declared length is larger, the upstream exchange aborted when a chunked body
  *     grows past it. Bytes, or with a binary unit: {@code 512KiB}, {@code 10MiB}, {@code 2GiB}</td></tr>
+ * <tr><td>{@code maxRequestHeaders}</td><td>{@value #DEFAULT_MAX_REQUEST_HEADERS}</td><td>more request header lines
+ *     than this get 431 before the upstream is contacted (Tomcat's own default limit, so every container refuses
+ *     the same requests)</td></tr>
+ * <tr><td>{@code allowUnderscoreHeaders}</td><td>false</td><td>forward request headers whose name contains
+ *     {@code _}; by default they are dropped, since CGI-style upstreams read {@code X_Auth_User} as
+ *     {@code X-Auth-User}</td></tr>
+ * <tr><td>{@code trustStore}, {@code trustStorePassword}, {@code trustStoreType}</td><td>the JVM's</td><td>the CAs
+ *     an {@code https} upstream's certificate may chain to: a path or {@code classpath:} resource, PKCS12 or JKS
+ *     (type read from the file unless given); see {@link TlsSettings}</td></tr>
+ * <tr><td>{@code keyStore}, {@code keyStorePassword}, {@code keyStoreType}</td><td>none</td><td>a client
+ *     certificate and key for mutual TLS</td></tr>
+ * <tr><td>{@code tlsProtocols}</td><td>the JVM's</td><td>comma-separated, e.g. {@code TLSv1.3,TLSv1.2}</td></tr>
  * </table>
  * Durations accept {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h} and ISO-8601 ({@code PT5S}).
  */
@@ -71,6 +83,10 @@ public final class ProxyConfig {
     public static final List<String> DEFAULT_TRUSTED_PROXIES = List.of();
     /** Default {@code maxRequestBodySize}: {@value}, no limit. */
     public static final long UNLIMITED = -1;
+    /** Default {@code maxRequestHeaders}: {@value}, Tomcat's own default. */
+    public static final int DEFAULT_MAX_REQUEST_HEADERS = 100;
+    /** Default {@code allowUnderscoreHeaders}: false, header names with {@code _} are dropped. */
+    public static final boolean DEFAULT_ALLOW_UNDERSCORE_HEADERS = false;
 
     private final URI targetUri;
     private final String prefix;
@@ -84,6 +100,9 @@ public final class ProxyConfig {
     private final boolean rewriteRedirects;
     private final List<String> trustedProxies;
     private final long maxRequestBodySize;
+    private final int maxRequestHeaders;
+    private final boolean allowUnderscoreHeaders;
+    private final TlsSettings tls;
 
     private ProxyConfig(Builder b) {
         this.targetUri = b.targetUri;
@@ -98,6 +117,9 @@ public final class ProxyConfig {
         this.rewriteRedirects = b.rewriteRedirects;
         this.trustedProxies = b.trustedProxies;
         this.maxRequestBodySize = b.maxRequestBodySize;
+        this.maxRequestHeaders = b.maxRequestHeaders;
+        this.allowUnderscoreHeaders = b.allowUnderscoreHeaders;
+        this.tls = b.tls();
     }
 
     /** @return a builder with every setting at its default and no target */
@@ -130,7 +152,16 @@ public final class ProxyConfig {
                 .forwardedHeaders(forwardedHeaders)
                 .rewriteRedirects(rewriteRedirects)
                 .trustedProxies(trustedProxies)
-                .maxRequestBodySize(maxRequestBodySize);
+                .maxRequestBodySize(maxRequestBodySize)
+                .maxRequestHeaders(maxRequestHeaders)
+                .allowUnderscoreHeaders(allowUnderscoreHeaders)
+                .trustStore(tls.trustStore())
+                .trustStorePassword(tls.trustStorePassword())
+                .trustStoreType(tls.trustStoreType())
+                .keyStore(tls.keyStore())
+                .keyStorePassword(tls.keyStorePassword())
+                .keyStoreType(tls.keyStoreType())
+                .tlsProtocols(tls.protocols());
     }
 
     /** @return the upstream's absolute URI, including its base path (possibly empty) */
@@ -193,6 +224,21 @@ public final class ProxyConfig {
         return maxRequestBodySize;
     }
 
+    /** @return the most request header lines forwarded; more get 431 */
+    public int maxRequestHeaders() {
+        return maxRequestHeaders;
+    }
+
+    /** @return whether request header names containing {@code _} are forwarded */
+    public boolean allowUnderscoreHeaders() {
+        return allowUnderscoreHeaders;
+    }
+
+    /** @return the TLS material for {@code https} upstreams; {@link TlsSettings#JVM_DEFAULT} when none is set */
+    public TlsSettings tls() {
+        return tls;
+    }
+
     @Override
     public String toString() {
         return "ProxyConfig{targetUri=" + targetUri + ", prefix='" + prefix + "', maxConnections=" + maxConnections
@@ -200,7 +246,8 @@ public final class ProxyConfig {
                 + ", connectionRequestTimeout=" + connectionRequestTimeout + ", idleTimeout=" + idleTimeout
                 + ", preserveHost=" + preserveHost + ", forwardedHeaders=" + forwardedHeaders
                 + ", rewriteRedirects=" + rewriteRedirects + ", trustedProxies=" + trustedProxies
-                + ", maxRequestBodySize=" + maxRequestBodySize + '}';
+                + ", maxRequestBodySize=" + maxRequestBodySize + ", maxRequestHeaders=" + maxRequestHeaders
+                + ", allowUnderscoreHeaders=" + allowUnderscoreHeaders + ", tls=" + tls + '}';
     }
 
     /**
@@ -220,8 +267,22 @@ public final class ProxyConfig {
         private boolean rewriteRedirects = DEFAULT_REWRITE_REDIRECTS;
         private List<String> trustedProxies = DEFAULT_TRUSTED_PROXIES;
         private long maxRequestBodySize = UNLIMITED;
+        private int maxRequestHeaders = DEFAULT_MAX_REQUEST_HEADERS;
+        private boolean allowUnderscoreHeaders = DEFAULT_ALLOW_UNDERSCORE_HEADERS;
+        private String trustStore;
+        private String trustStorePassword;
+        private String trustStoreType;
+        private String keyStore;
+        private String keyStorePassword;
+        private String keyStoreType;
+        private List<String> tlsProtocols = List.of();
 
         private Builder() {
+        }
+
+        private TlsSettings tls() {
+            return new TlsSettings(trustStore, trustStorePassword, trustStoreType, keyStore, keyStorePassword,
+                    keyStoreType, tlsProtocols);
         }
 
         /** @param targetUri absolute http(s) URI of the upstream, optionally with a base path */
@@ -303,6 +364,64 @@ public final class ProxyConfig {
             return this;
         }
 
+        /** @param maxRequestHeaders most request header lines forwarded, 1 to 10000; more get 431 */
+        public Builder maxRequestHeaders(int maxRequestHeaders) {
+            this.maxRequestHeaders = maxRequestHeaders;
+            return this;
+        }
+
+        /** @param allowUnderscoreHeaders forward request header names containing {@code _} */
+        public Builder allowUnderscoreHeaders(boolean allowUnderscoreHeaders) {
+            this.allowUnderscoreHeaders = allowUnderscoreHeaders;
+            return this;
+        }
+
+        /** @param trustStore path or {@code classpath:} resource of the trusted CAs, or null for the JVM's */
+        public Builder trustStore(String trustStore) {
+            this.trustStore = blankToNull(trustStore);
+            return this;
+        }
+
+        /** @param trustStorePassword the trust store's password, or null */
+        public Builder trustStorePassword(String trustStorePassword) {
+            this.trustStorePassword = trustStorePassword;
+            return this;
+        }
+
+        /** @param trustStoreType {@code PKCS12} or {@code JKS}, or null to read it from the file */
+        public Builder trustStoreType(String trustStoreType) {
+            this.trustStoreType = blankToNull(trustStoreType);
+            return this;
+        }
+
+        /** @param keyStore path or {@code classpath:} resource of the client certificate and key, or null */
+        public Builder keyStore(String keyStore) {
+            this.keyStore = blankToNull(keyStore);
+            return this;
+        }
+
+        /** @param keyStorePassword the key store's password, also the key's, or null */
+        public Builder keyStorePassword(String keyStorePassword) {
+            this.keyStorePassword = keyStorePassword;
+            return this;
+        }
+
+        /** @param keyStoreType {@code PKCS12} or {@code JKS}, or null to read it from the file */
+        public Builder keyStoreType(String keyStoreType) {
+            this.keyStoreType = blankToNull(keyStoreType);
+            return this;
+        }
+
+        /** @param tlsProtocols protocols to offer, e.g. {@code List.of("TLSv1.3")}; empty for the JVM's */
+        public Builder tlsProtocols(List<String> tlsProtocols) {
+            this.tlsProtocols = tlsProtocols == null ? List.of() : List.copyOf(tlsProtocols);
+            return this;
+        }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isBlank() ? null : s.trim();
+        }
+
         /**
          * Validates and freezes the settings.
          *
@@ -326,6 +445,8 @@ public final class ProxyConfig {
                 throw ConfigValidator.invalid("maxRequestBodySize", Long.toString(maxRequestBodySize),
                         "a size in bytes (0 or more), or -1 for no limit");
             }
+            ConfigValidator.requireRange("maxRequestHeaders", maxRequestHeaders, 1, 10_000);
+            ConfigValidator.requireTls(tls());
             return new ProxyConfig(this);
         }
     }

@@ -4,6 +4,8 @@ import dev.streamproxy.internal.ProxyHandler;
 import dev.streamproxy.internal.client.TlsContext;
 import dev.streamproxy.internal.client.UpstreamClient;
 import dev.streamproxy.internal.compat.HttpCoreCheck;
+import dev.streamproxy.internal.config.ConfigValidator;
+import dev.streamproxy.internal.tls.TlsContextFactory;
 import dev.streamproxy.internal.route.PrefixRoute;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -93,7 +95,17 @@ public class ProxyFilter implements Filter {
         }
         config = cfg;
         route = new PrefixRoute(cfg.prefix());
-        TlsContext tls = "https".equalsIgnoreCase(cfg.targetUri().getScheme()) ? TlsContext.jvmDefault() : null;
+        TlsContext tls;
+        try {
+            tls = "https".equalsIgnoreCase(cfg.targetUri().getScheme())
+                    ? TlsContextFactory.create(cfg.tls(), ConfigValidator.classLoader()) : null;
+        } catch (IllegalArgumentException e) {
+            throw new ServletException("[" + name + "] " + e.getMessage(), e);
+        }
+        if (tls == null && !cfg.tls().isJvmDefault()) {
+            LOG.warn("[{}] TLS parameters are set but targetUri {} is not https: they are not used", name,
+                    cfg.targetUri());
+        }
         client = new UpstreamClient(cfg, name, tls);
         handler = new ProxyHandler(name, cfg, client);
         if (filterConfig != null && filterConfig.getServletContext() != null) {

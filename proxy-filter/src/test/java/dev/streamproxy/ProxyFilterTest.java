@@ -107,7 +107,12 @@ class ProxyFilterTest {
             "preserveHost, yes",
             "forwardedHeaders, sometimes",
             "trustedProxies, proxy.internal",
-            "maxRequestBodySize, lots"})
+            "maxRequestBodySize, lots",
+            "maxRequestHeaders, 0",
+            "allowUnderscoreHeaders, maybe",
+            "trustStore, /nonexistent/trust.p12",
+            "keyStoreType, PEM",
+            "tlsProtocols, SSLv9"})
     void badInitParamFailsInitWithAServletExceptionNamingTheParameterAndValue(String name, String value) {
         filter = new ProxyFilter();
         Map<String, String> p = params("targetUri", TARGET);
@@ -208,6 +213,32 @@ class ProxyFilterTest {
         String body = written.toString(StandardCharsets.UTF_8);
         assertTrue(body.startsWith("400 "), body);
         assertTrue(!body.contains("127.0.0.1") && !body.contains("Exception"), body);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gzip, chunked", "gzip", "identity", "chunked, chunked"})
+    void aRequestTransferEncodingOtherThanChunkedGets501WithoutReachingTheUpstream(String coding) throws Exception {
+        initialised("/api");
+        HttpServletResponse response = response();
+        FilterChain chain = mock(FilterChain.class);
+        filter.doFilter(TestRequests.request().method("POST").uri("/api/x").header("Transfer-Encoding", coding)
+                .build(), response, chain);
+        verify(response).setStatus(501);
+        assertTrue(written.toString(StandardCharsets.UTF_8).startsWith("501 "), written::toString);
+        verifyNoInteractions(chain);
+        assertEquals(0, filter.poolStatistics().leased() + filter.poolStatistics().available());
+    }
+
+    @Test
+    void moreHeaderLinesThanMaxRequestHeadersGet431WithoutReachingTheUpstream() throws Exception {
+        filter = new ProxyFilter();
+        filter.init(filterConfig("api", params("targetUri", TARGET, "prefix", "/api", "maxRequestHeaders", "3")));
+        HttpServletResponse response = response();
+        filter.doFilter(TestRequests.request().uri("/api/x").header("A", "1").header("A", "2").header("B", "3")
+                .header("C", "4").build(), response, mock(FilterChain.class));
+        verify(response).setStatus(431);
+        assertTrue(written.toString(StandardCharsets.UTF_8).startsWith("431 "), written::toString);
+        assertEquals(0, filter.poolStatistics().available(), "no connection was made");
     }
 
     @Test

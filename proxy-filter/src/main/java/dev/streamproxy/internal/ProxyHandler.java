@@ -57,6 +57,7 @@ public final class ProxyHandler {
     private final String prefix;
     private final boolean rewriteRedirects;
     private final long maxRequestBodySize;
+    private final int maxRequestHeaders;
     private final UpstreamClient client;
     private final TargetSelector targets;
     private final RequestHeaderCopier requestHeaders;
@@ -75,9 +76,10 @@ public final class ProxyHandler {
         this.prefix = config.prefix();
         this.rewriteRedirects = config.rewriteRedirects();
         this.maxRequestBodySize = config.maxRequestBodySize();
+        this.maxRequestHeaders = config.maxRequestHeaders();
         this.client = client;
         this.targets = TargetSelector.single(new UpstreamTarget(config.targetUri()));
-        this.requestHeaders = new RequestHeaderCopier(config.preserveHost());
+        this.requestHeaders = new RequestHeaderCopier(config.preserveHost(), config.allowUnderscoreHeaders());
         this.forwardedHeaders = new ForwardedHeadersWriter(config.forwardedHeaders(), config.prefix(),
                 TrustedProxies.parse(String.join(",", config.trustedProxies())));
     }
@@ -97,7 +99,10 @@ public final class ProxyHandler {
             return;
         }
         UpstreamTarget target = targets.select(request);
-        ClassicHttpRequest upstream = buildRequest(request, target, rest);
+        BasicClassicHttpRequest upstream = new BasicClassicHttpRequest(request.getMethod(), (String) null);
+        if (!buildRequest(id, request, response, target, rest, upstream)) {
+            return;
+        }
         UpstreamLink link = new UpstreamLink();
         byte[] buffer = BufferPool.acquire();
         UpstreamResponse answer = null;
@@ -105,6 +110,7 @@ public final class ProxyHandler {
             RequestBodies.attach(request, upstream, buffer, maxRequestBodySize, link);
             answer = send(id, request, target, upstream, link);
             copyResponseHead(request, response, target, upstream, answer);
+            commitHeadIfTheBodyWaits(request, response, answer);
             streamResponseBody(request, response, answer, buffer);
         } catch (IOException | RuntimeException e) {
             // discard, never drain: the connection goes away with whatever is left of the exchange
@@ -121,11 +127,21 @@ public final class ProxyHandler {
         }
     }
 
-    /** Refuses what must never be forwarded: ambiguous paths (400) and TRACE/CONNECT (405). */
+    /**
+     * Refuses what must never be forwarded, the same in every container: ambiguous paths (400), TRACE and CONNECT
+     * (405), a request {@code Transfer-Encoding} other than exactly {@code chunked} (501: no other coding can be
+     * framed the same way on both sides, the classic request-smuggling disagreement).
+     */
     private boolean checkRequest(long id, HttpServletRequest request, HttpServletResponse response, String rest) {
         String method = request.getMethod();
         if ("TRACE".equals(method) || "CONNECT".equals(method)) {
             ErrorResponses.send(response, 405, "405 Method Not Allowed\n");
+            return false;
+        }
+        if (!isChunkedOrAbsent(request)) {
+            LOG.info("[{}] #{} {} {} -> 501: request Transfer-Encoding other than chunked refused", name, id, method,
+                    request.getRequestURI());
+            ErrorResponses.send(response, 501, "501 Not Implemented: only Transfer-Encoding: chunked is supported\n");
             return false;
         }
         if (rest == PrefixRoute.AMBIGUOUS || !PathSafety.isSafe(rest)
@@ -137,20 +153,55 @@ public final class ProxyHandler {
         return true;
     }
 
+    private static boolean isChunkedOrAbsent(HttpServletRequest request) {
+        java.util.Enumeration<String> codings = request.getHeaders("Transfer-Encoding");
+        if (codings == null || !codings.hasMoreElements()) {
+            return true;
+        }
+        String first = codings.nextElement();
+        return first != null && "chunked".equalsIgnoreCase(first.trim()) && !codings.hasMoreElements();
+    }
+
     /**
      * The upstream request: same method, the target's base path joined to the raw rest and raw query, the client's
-     * headers as the header policy allows, {@code Host}, and the forwarding headers.
+     * headers as the header policy allows, {@code Host}, and the forwarding headers. More header lines than
+     * {@code maxRequestHeaders} get 431 and nothing is sent.
      */
-    private ClassicHttpRequest buildRequest(HttpServletRequest request, UpstreamTarget target, String rest) {
-        BasicClassicHttpRequest upstream = new BasicClassicHttpRequest(request.getMethod(), (String) null);
+    private boolean buildRequest(long id, HttpServletRequest request, HttpServletResponse response,
+                                 UpstreamTarget target, String rest, BasicClassicHttpRequest upstream) {
         // setPath keeps the raw string: nothing is decoded and re-encoded on the way
         upstream.setPath(target.requestTarget(rest, request.getQueryString()));
-        requestHeaders.copy(request, upstream);
+        int lines = requestHeaders.copy(request, upstream);
+        if (lines > maxRequestHeaders) {
+            LOG.info("[{}] #{} {} {} -> 431: {} header lines, more than maxRequestHeaders={}", name, id,
+                    request.getMethod(), request.getRequestURI(), lines, maxRequestHeaders);
+            ErrorResponses.send(response, 431, "431 Request Header Fields Too Large\n");
+            return false;
+        }
         if (!upstream.containsHeader("Host")) {
             upstream.setHeader("Host", target.authority());
         }
         forwardedHeaders.write(request, upstream);
-        return upstream;
+        return true;
+    }
+
+    /**
+     * Sends the status line and headers to the client now when the body has not started to arrive: a token stream
+     * whose first token is seconds away (an inference server's prefill) shows its status at once, and a client with
+     * a header timeout keeps waiting. When body bytes are already there, the body's first write carries the head,
+     * so a bulk download pays no extra flush.
+     */
+    private static void commitHeadIfTheBodyWaits(HttpServletRequest request, HttpServletResponse response,
+                                                 UpstreamResponse answer) throws ClientGoneException {
+        if (answer.body() == null || answer.contentLength() == 0 || "HEAD".equals(request.getMethod())
+                || answer.bodyReady()) {
+            return;
+        }
+        try {
+            response.flushBuffer();
+        } catch (IOException e) {
+            throw new ClientGoneException("client response head failed: " + e, e);
+        }
     }
 
     /**

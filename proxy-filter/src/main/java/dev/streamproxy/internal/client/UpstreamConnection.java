@@ -90,6 +90,11 @@ public final class UpstreamConnection implements ModalCloseable {
         return b == null ? 0 : b.length();
     }
 
+    /** @return true when bytes of the response wait in HttpCore's buffer or the socket, so a read will not block */
+    public boolean inputReady() {
+        return bufferedInput() > 0 || rawAvailable() > 0;
+    }
+
     /**
      * Moves what HttpCore has already read past the last response head into {@code into}, without touching the
      * socket: after a {@code 101 Switching Protocols} these are the first bytes of the new protocol.

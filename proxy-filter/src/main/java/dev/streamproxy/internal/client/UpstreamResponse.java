@@ -54,9 +54,9 @@ public final class UpstreamResponse implements AutoCloseable {
         return body;
     }
 
-    /** @return body bytes already read from the socket and ready to be copied without blocking */
-    public int bodyBytesReady() {
-        return lease.connection().bufferedInput();
+    /** @return true when body bytes have arrived, so reading the body will not wait for the upstream */
+    public boolean bodyReady() {
+        return lease.connection().inputReady();
     }
 
     /** @return the connection, for a tunnel after {@code 101} */

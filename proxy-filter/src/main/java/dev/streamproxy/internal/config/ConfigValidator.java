@@ -108,6 +108,30 @@ public final class ConfigValidator {
         }
     }
 
+    /**
+     * Opens the TLS stores once, so a missing file, a wrong password or an expired client certificate fails here
+     * rather than at the first {@code https} connection.
+     */
+    public static void requireTls(dev.streamproxy.TlsSettings tls) {
+        requireStoreType("trustStoreType", tls.trustStoreType());
+        requireStoreType("keyStoreType", tls.keyStoreType());
+        if (!tls.isJvmDefault()) {
+            dev.streamproxy.internal.tls.TlsContextFactory.create(tls, classLoader());
+        }
+    }
+
+    private static void requireStoreType(String name, String type) {
+        if (type != null && !type.equalsIgnoreCase("PKCS12") && !type.equalsIgnoreCase("JKS")) {
+            throw invalid(name, type, "PKCS12 or JKS (or nothing, to read the type from the file)");
+        }
+    }
+
+    /** The web application's loader when there is one (where {@code classpath:} stores live), else ours. */
+    public static ClassLoader classLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : ConfigValidator.class.getClassLoader();
+    }
+
     /** The one shape of every configuration error message. */
     public static IllegalArgumentException invalid(String name, String value, String form) {
         return new IllegalArgumentException(

@@ -21,7 +21,9 @@ public final class InitParameterParser {
     public static final Set<String> NAMES = Set.of(
             "targetUri", "prefix", "maxConnections", "connectTimeout", "responseTimeout",
             "connectionRequestTimeout", "idleTimeout", "preserveHost", "forwardedHeaders", "rewriteRedirects",
-            "trustedProxies", "maxRequestBodySize");
+            "trustedProxies", "maxRequestBodySize", "maxRequestHeaders", "allowUnderscoreHeaders",
+            "trustStore", "trustStorePassword", "trustStoreType", "keyStore", "keyStorePassword", "keyStoreType",
+            "tlsProtocols");
 
     private InitParameterParser() {
     }
@@ -52,6 +54,17 @@ public final class InitParameterParser {
         with(params, "rewriteRedirects", v -> b.rewriteRedirects(parseBoolean("rewriteRedirects", v)));
         with(params, "trustedProxies", v -> b.trustedProxies(splitList(v)));
         with(params, "maxRequestBodySize", v -> b.maxRequestBodySize(SizeParser.parse("maxRequestBodySize", v)));
+        with(params, "maxRequestHeaders", v -> b.maxRequestHeaders(parseInt("maxRequestHeaders", v)));
+        with(params, "allowUnderscoreHeaders",
+                v -> b.allowUnderscoreHeaders(parseBoolean("allowUnderscoreHeaders", v)));
+        with(params, "trustStore", b::trustStore);
+        // passwords are taken as given: a space may be part of one
+        withRaw(params, "trustStorePassword", b::trustStorePassword);
+        with(params, "trustStoreType", b::trustStoreType);
+        with(params, "keyStore", b::keyStore);
+        withRaw(params, "keyStorePassword", b::keyStorePassword);
+        with(params, "keyStoreType", b::keyStoreType);
+        with(params, "tlsProtocols", v -> b.tlsProtocols(splitList(v)));
         return b.build();
     }
 
@@ -59,6 +72,13 @@ public final class InitParameterParser {
         String value = params.get(name);
         if (value != null) {
             setter.accept(value.trim());
+        }
+    }
+
+    private static void withRaw(Map<String, String> params, String name, Consumer<String> setter) {
+        String value = params.get(name);
+        if (value != null) {
+            setter.accept(value);
         }
     }
 

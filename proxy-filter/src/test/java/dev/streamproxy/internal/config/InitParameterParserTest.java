@@ -194,7 +194,20 @@ class InitParameterParserTest {
     void everyDocumentedInitParamNameIsKnown() {
         assertEquals(java.util.Set.of("targetUri", "prefix", "maxConnections", "connectTimeout", "responseTimeout",
                 "connectionRequestTimeout", "idleTimeout", "preserveHost", "forwardedHeaders", "rewriteRedirects",
-                "trustedProxies", "maxRequestBodySize"), InitParameterParser.NAMES);
+                "trustedProxies", "maxRequestBodySize", "maxRequestHeaders", "allowUnderscoreHeaders",
+                "trustStore", "trustStorePassword", "trustStoreType", "keyStore", "keyStorePassword",
+                "keyStoreType", "tlsProtocols"), InitParameterParser.NAMES);
+    }
+
+    @Test
+    void maxRequestHeadersAndAllowUnderscoreHeadersAreParsedAndChecked() {
+        assertEquals(100, parse("prefix", "").maxRequestHeaders());
+        assertEquals(250, parse("maxRequestHeaders", "250").maxRequestHeaders());
+        assertEquals(false, parse("prefix", "").allowUnderscoreHeaders());
+        assertEquals(true, parse("allowUnderscoreHeaders", "true").allowUnderscoreHeaders());
+        assertNamesParameterValueAndForm(rejected("maxRequestHeaders", "0"), "maxRequestHeaders", "0");
+        assertNamesParameterValueAndForm(rejected("maxRequestHeaders", "many"), "maxRequestHeaders", "many");
+        assertNamesParameterValueAndForm(rejected("allowUnderscoreHeaders", "yes"), "allowUnderscoreHeaders", "yes");
     }
 
     @ParameterizedTest

@@ -27,6 +27,45 @@ class RequestHeaderCopierTest {
         return copy(false, client);
     }
 
+    private static BasicClassicHttpRequest copyAllowingUnderscores(TestRequests.Builder client) {
+        BasicClassicHttpRequest upstream = new BasicClassicHttpRequest("GET", "/svc/x");
+        new RequestHeaderCopier(false, true).copy(client.build(), upstream);
+        return upstream;
+    }
+
+    @Test
+    void dropsEveryHeaderNameWithAnUnderscoreByDefault() {
+        BasicClassicHttpRequest up = copy(TestRequests.request()
+                .header("X-Auth-User", "alice")
+                .header("X_Auth_User", "admin")
+                .header("my_token", "t")
+                .header("Accept", "*/*"));
+        assertEquals(List.of("X-Auth-User", "Accept"), names(up));
+        assertEquals("alice", up.getFirstHeader("X-Auth-User").getValue());
+    }
+
+    @Test
+    void allowUnderscoreHeadersForwardsThemButNeverATwinOfAProtectedName() {
+        BasicClassicHttpRequest up = copyAllowingUnderscores(TestRequests.request()
+                .header("X_Auth_User", "kept")
+                .header("X_Forwarded_For", "6.6.6.6")
+                .header("Keep_Alive", "timeout=1"));
+        assertEquals(List.of("X_Auth_User"), names(up));
+    }
+
+    @Test
+    void countsEveryHeaderLineTheClientSentForwardedOrNot() {
+        HttpServletRequest client = TestRequests.request()
+                .header("X-Multi", "one")
+                .header("X-Multi", "two")
+                .header("Connection", "close")
+                .header("X_Dropped", "x")
+                .header("Host", "proxy")
+                .header("TE", "trailers")
+                .build();
+        assertEquals(6, new RequestHeaderCopier(false).copy(client, new BasicClassicHttpRequest("GET", "/")));
+    }
+
     private static List<String> values(BasicClassicHttpRequest request, String name) {
         return Arrays.stream(request.getHeaders(name)).map(Header::getValue).toList();
     }
@@ -136,8 +175,8 @@ class RequestHeaderCopierTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"X_Custom_Header", "my_token", "X_Request_Id", "_"})
-    void keepsOtherHeadersWithUnderscores(String name) {
-        BasicClassicHttpRequest up = copy(TestRequests.request().header(name, "v"));
+    void keepsOtherHeadersWithUnderscoresWhenAllowed(String name) {
+        BasicClassicHttpRequest up = copyAllowingUnderscores(TestRequests.request().header(name, "v"));
         assertEquals(List.of("v"), values(up, name), name);
     }
 
