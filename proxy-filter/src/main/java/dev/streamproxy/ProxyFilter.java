@@ -2,7 +2,7 @@ package dev.streamproxy;
 
 import dev.streamproxy.internal.ProxyHandler;
 import dev.streamproxy.internal.client.TlsContext;
-import dev.streamproxy.internal.client.UpstreamClient;
+import dev.streamproxy.internal.upstream.Upstreams;
 import dev.streamproxy.internal.compat.HttpCoreCheck;
 import dev.streamproxy.internal.config.ConfigValidator;
 import dev.streamproxy.internal.tls.TlsContextFactory;
@@ -44,7 +44,7 @@ public class ProxyFilter implements Filter {
     private volatile ProxyConfig config;
     private volatile String name = "streamproxy";
     private volatile PrefixRoute route;
-    private volatile UpstreamClient client;
+    private volatile Upstreams upstreams;
     private volatile ProxyHandler handler;
     private volatile ServletContext context;
 
@@ -95,24 +95,25 @@ public class ProxyFilter implements Filter {
         }
         config = cfg;
         route = new PrefixRoute(cfg.prefix());
+        boolean https = cfg.targets().stream().anyMatch(t -> "https".equalsIgnoreCase(t.uri().getScheme()));
         TlsContext tls;
         try {
-            tls = "https".equalsIgnoreCase(cfg.targetUri().getScheme())
-                    ? TlsContextFactory.create(cfg.tls(), ConfigValidator.classLoader()) : null;
+            tls = https ? TlsContextFactory.create(cfg.tls(), ConfigValidator.classLoader()) : null;
         } catch (IllegalArgumentException e) {
             throw new ServletException("[" + name + "] " + e.getMessage(), e);
         }
-        if (tls == null && !cfg.tls().isJvmDefault()) {
-            LOG.warn("[{}] TLS parameters are set but targetUri {} is not https: they are not used", name,
-                    cfg.targetUri());
+        if (!https && !cfg.tls().isJvmDefault()) {
+            LOG.warn("[{}] TLS parameters are set but no target is https: they are not used", name);
         }
-        client = new UpstreamClient(cfg, name, tls);
-        handler = new ProxyHandler(name, cfg, client);
+        upstreams = new Upstreams(name, cfg, tls);
+        handler = new ProxyHandler(name, cfg, upstreams);
         if (filterConfig != null && filterConfig.getServletContext() != null) {
             context = filterConfig.getServletContext();
             context.setAttribute(contextAttributeName(name), this);
         }
-        LOG.info("[{}] proxying '{}/**' to {} (pool of {})", name, cfg.prefix(), cfg.targetUri(), cfg.maxConnections());
+        LOG.info("[{}] proxying '{}/**' to {} ({} target(s), {}, pool of {} per target)", name, cfg.prefix(),
+                cfg.targets().size() == 1 ? cfg.targetUri() : cfg.targets(), upstreams.targets().size(),
+                cfg.loadBalancing().value(), cfg.maxConnections());
     }
 
     @Override
@@ -140,10 +141,10 @@ public class ProxyFilter implements Filter {
         if (ctx != null && ctx.getAttribute(contextAttributeName(name)) == this) {
             ctx.removeAttribute(contextAttributeName(name));
         }
-        UpstreamClient c = client;
-        client = null;
-        if (c != null) {
-            c.close();
+        Upstreams u = upstreams;
+        upstreams = null;
+        if (u != null) {
+            u.close();
         }
     }
 
@@ -152,10 +153,22 @@ public class ProxyFilter implements Filter {
         return config;
     }
 
-    /** @return a snapshot of the upstream connection pool; all zero before {@link #init} and after {@link #destroy} */
+    /**
+     * @return a snapshot of the connections over every target (max is the per-target maximum); all zero before
+     *         {@link #init} and after {@link #destroy}
+     */
     public PoolStatistics poolStatistics() {
-        UpstreamClient c = client;
-        return c == null ? new PoolStatistics(0, 0, 0, 0) : c.statistics();
+        ProxyHandler h = handler;
+        return h == null ? new PoolStatistics(0, 0, 0, 0) : h.poolStatistics();
+    }
+
+    /**
+     * @return the route's counters and a snapshot of every target (address, state, exchanges in flight, failures,
+     *         ejections, connections); null before {@link #init} and after {@link #destroy}
+     */
+    public RouteStatistics statistics() {
+        ProxyHandler h = handler;
+        return h == null ? null : h.statistics();
     }
 
     private static Map<String, String> initParameters(FilterConfig filterConfig) {

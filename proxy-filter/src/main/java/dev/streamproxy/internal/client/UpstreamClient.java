@@ -14,7 +14,6 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -35,14 +34,13 @@ public final class UpstreamClient implements AutoCloseable {
 
     private final Timeout connectionRequestTimeout;
     private final long idleTimeoutMillis;
-    private final ScheduledExecutorService maintenance;
 
     /**
-     * @param config   the validated config
-     * @param name     the filter's name, for the maintenance thread's name
-     * @param tls      the route's TLS context, or null when no target is {@code https}
+     * @param config    the validated config
+     * @param tls       the route's TLS context, or null when no target is {@code https}
+     * @param scheduler the route's one background thread, where idle connections are closed
      */
-    public UpstreamClient(ProxyConfig config, String name, TlsContext tls) {
+    public UpstreamClient(ProxyConfig config, TlsContext tls, ScheduledExecutorService scheduler) {
         Http1Config http1 = Http1Config.custom()
                 // smaller than the exchange's 16 KiB copy buffer, so body reads and writes of a full buffer
                 // bypass HttpCore's own buffers instead of being copied through them
@@ -56,13 +54,8 @@ public final class UpstreamClient implements AutoCloseable {
         this.pool = new ConnectionPool(config.maxConnections(), connector);
         this.connectionRequestTimeout = Timeout.ofMilliseconds(config.connectionRequestTimeout().toMillis());
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
-        this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "streamproxy-" + name + "-maintenance");
-            t.setDaemon(true);
-            return t;
-        });
         long period = Math.max(1000, Math.min(idleTimeoutMillis / 2, 30_000));
-        maintenance.scheduleWithFixedDelay(pool::closeExpired, period, period, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(pool::closeExpired, period, period, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -84,11 +77,12 @@ public final class UpstreamClient implements AutoCloseable {
         UpstreamConnection connection = lease.connection();
         link.attach(connection);
         ClassicHttpResponse head;
+        Http1Exchange.Progress progress = new Http1Exchange.Progress();
         try {
-            head = Http1Exchange.execute(connection, request, WAIT_FOR_CONTINUE, new Http1Exchange.Progress());
+            head = Http1Exchange.execute(connection, request, WAIT_FOR_CONTINUE, progress);
         } catch (IOException | HttpException | RuntimeException e) {
             pool.release(lease, false, null);
-            throw new UpstreamIOException(endpoint, lease.reused(), e);
+            throw new UpstreamIOException(endpoint, lease.reused(), progress.responseHead, e);
         }
         return new UpstreamResponse(this, lease, request, head);
     }
@@ -128,10 +122,18 @@ public final class UpstreamClient implements AutoCloseable {
         return pool.statistics(endpoint);
     }
 
+    /**
+     * Closes the idle connections of an endpoint that is no longer a target.
+     *
+     * @param endpoint the removed target's endpoint
+     */
+    public void discardIdle(Endpoint endpoint) {
+        pool.discardIdle(endpoint);
+    }
+
     /** Closes every connection, idle or leased: exchanges still running fail and answer 503 or abort. */
     @Override
     public void close() {
-        maintenance.shutdownNow();
         pool.close();
     }
 }

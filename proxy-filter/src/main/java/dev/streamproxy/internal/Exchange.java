@@ -1,0 +1,332 @@
+package dev.streamproxy.internal;
+
+import dev.streamproxy.internal.body.BufferPool;
+import dev.streamproxy.internal.body.RequestBodies;
+import dev.streamproxy.internal.body.ResponseBodyStreamer;
+import dev.streamproxy.internal.body.StreamingRequestEntity;
+import dev.streamproxy.internal.client.PoolTimeoutException;
+import dev.streamproxy.internal.client.UpstreamLink;
+import dev.streamproxy.internal.client.UpstreamResponse;
+import dev.streamproxy.internal.error.ClientGoneException;
+import dev.streamproxy.internal.error.ErrorResponses;
+import dev.streamproxy.internal.error.ExchangeAbortedException;
+import dev.streamproxy.internal.error.UpstreamFailure;
+import dev.streamproxy.internal.route.PathSafety;
+import dev.streamproxy.internal.route.PrefixRoute;
+import dev.streamproxy.internal.upstream.FailedTry;
+import dev.streamproxy.internal.upstream.RetryPolicy;
+import dev.streamproxy.internal.upstream.RetryPolicy.Failure;
+import dev.streamproxy.internal.upstream.Target;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+
+import static dev.streamproxy.internal.ProxyHandler.LOG;
+
+/**
+ * One proxied exchange, as a script of named steps: check the request, build the upstream request, attach the
+ * streamed body, then a loop of tries (choose a target, send, and on a failure decide whether the exchange may be
+ * tried again elsewhere), then relay the head and stream the body back. Every failure ends in {@link #onFailure}: a
+ * status code before the response is committed, an aborted client connection after.
+ */
+final class Exchange {
+
+    private final ProxyHandler route;
+    private final long id;
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final String rest;
+    private final BasicClassicHttpRequest upstream;
+    private final UpstreamLink link = new UpstreamLink();
+    private final List<Target> tried = new ArrayList<>(2);
+    private final List<String> failedTries = new ArrayList<>(0);
+    private int retriesUsed;
+    private Target target;
+    private UpstreamResponse answer;
+
+    Exchange(ProxyHandler route, long id, HttpServletRequest request, HttpServletResponse response, String rest) {
+        this.route = route;
+        this.id = id;
+        this.request = request;
+        this.response = response;
+        this.rest = rest;
+        this.upstream = new BasicClassicHttpRequest(request.getMethod(), (String) null);
+    }
+
+    void run() throws IOException {
+        if (!checkRequest() || !buildRequest()) {
+            return;
+        }
+        byte[] buffer = BufferPool.acquire();
+        route.retryBudget.exchangeStarted();
+        try {
+            attachBody(buffer);
+            answer = sendUntilAnswered();
+            relayHead();
+            commitHeadIfTheBodyWaits();
+            relayBody(buffer);
+        } catch (IOException | RuntimeException e) {
+            // discard, never drain: the connection goes away with whatever is left of the exchange
+            link.abort();
+            if (answer != null) {
+                answer.abort();
+            }
+            onFailure(rootCause(e));
+        } finally {
+            if (answer != null) {
+                answer.close();
+            }
+            if (target != null) {
+                route.upstreams.targets().finish(target);
+            }
+            if (upstream.getEntity() instanceof StreamingRequestEntity body) {
+                body.release();
+            }
+            for (int i = 0; i < retriesUsed; i++) {
+                route.retryBudget.retryEnded();
+            }
+            route.retryBudget.exchangeEnded();
+            BufferPool.release(buffer);
+        }
+    }
+
+    /**
+     * Refuses what must never be forwarded, the same in every container: ambiguous paths (400), TRACE and CONNECT
+     * (405), a request {@code Transfer-Encoding} other than exactly {@code chunked} (501: no other coding can be
+     * framed the same way on both sides, the classic request-smuggling disagreement).
+     */
+    private boolean checkRequest() {
+        String method = request.getMethod();
+        if ("TRACE".equals(method) || "CONNECT".equals(method)) {
+            ErrorResponses.send(response, 405, "405 Method Not Allowed\n");
+            return false;
+        }
+        if (!isChunkedOrAbsent(request.getHeaders("Transfer-Encoding"))) {
+            LOG.info("[{}] #{} {} {} -> 501: request Transfer-Encoding other than chunked refused", route.name, id,
+                    method, request.getRequestURI());
+            ErrorResponses.send(response, 501, "501 Not Implemented: only Transfer-Encoding: chunked is supported\n");
+            return false;
+        }
+        if (rest == PrefixRoute.AMBIGUOUS || !PathSafety.isSafe(rest)
+                || !PathSafety.isSafeQuery(request.getQueryString())) {
+            LOG.info("[{}] #{} {} {} -> 400: ambiguous path refused", route.name, id, method, request.getRequestURI());
+            ErrorResponses.send(response, 400, "400 Bad Request: ambiguous path\n");
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean isChunkedOrAbsent(Enumeration<String> codings) {
+        if (codings == null || !codings.hasMoreElements()) {
+            return true;
+        }
+        String first = codings.nextElement();
+        return first != null && "chunked".equalsIgnoreCase(first.trim()) && !codings.hasMoreElements();
+    }
+
+    /**
+     * The upstream request: same method, the base path (the same for every target) joined to the raw rest and raw
+     * query, the client's headers as the header policy allows, and the forwarding headers; {@code Host} is the
+     * target's, set per try. More header lines than {@code maxRequestHeaders} get 431 and nothing is sent.
+     */
+    private boolean buildRequest() {
+        Target any = route.upstreams.targets().all().get(0);
+        // setPath keeps the raw string: nothing is decoded and re-encoded on the way
+        upstream.setPath(any.configured().requestTarget(rest, request.getQueryString()));
+        int lines = route.requestHeaders.copy(request, upstream);
+        if (lines > route.config.maxRequestHeaders()) {
+            LOG.info("[{}] #{} {} {} -> 431: {} header lines, more than maxRequestHeaders={}", route.name, id,
+                    request.getMethod(), request.getRequestURI(), lines, route.config.maxRequestHeaders());
+            ErrorResponses.send(response, 431, "431 Request Header Fields Too Large\n");
+            return false;
+        }
+        route.forwardedHeaders.write(request, upstream);
+        return true;
+    }
+
+    /** The body streams as it arrives; an idempotent request keeps a replay window, so a failure can be retried. */
+    private void attachBody(byte[] buffer) throws IOException {
+        int window = route.config.maxRetries() > 0 && RetryPolicy.isIdempotent(request.getMethod())
+                ? route.config.retryBufferSize() : 0;
+        RequestBodies.attach(request, upstream, buffer, route.config.maxRequestBodySize(), link, window);
+    }
+
+    /** The loop of tries: each on a target chosen by the policy, again only when {@link RetryPolicy} allows. */
+    private UpstreamResponse sendUntilAnswered() throws IOException {
+        while (true) {
+            Target t = route.upstreams.targets().select(tried, System.currentTimeMillis());
+            target = t;
+            tried.add(t);
+            if (!route.config.preserveHost() || !upstream.containsHeader("Host")) {
+                upstream.setHeader("Host", t.configured().authority());
+            }
+            UpstreamResponse r;
+            try {
+                r = route.upstreams.client().send(t.endpoint(), upstream, link);
+            } catch (IOException e) {
+                StreamingRequestEntity body = streamedBody();
+                FailedTry failed = FailedTry.of(e, body != null && body.clientFailed(), expectsContinue(),
+                        body != null && body.isStarted());
+                t.record(failed.health(), System.currentTimeMillis());
+                endTry(t, e.getMessage());
+                if (!mayRetry(failed.failure(), e instanceof PoolTimeoutException)) {
+                    throw e;
+                }
+                continue;
+            }
+            t.record(Target.Outcome.RESPONDED, System.currentTimeMillis());
+            if (route.retryPolicy.retriesStatus(r.code()) && mayRetry(Failure.RETRY_STATUS, false)) {
+                r.abort();
+                endTry(t, "answered " + r.code());
+                continue;
+            }
+            return r;
+        }
+    }
+
+    private void endTry(Target t, String cause) {
+        route.upstreams.targets().finish(t);
+        target = null;
+        failedTries.add(t + " " + cause);
+    }
+
+    private boolean mayRetry(Failure failure, boolean busyTarget) {
+        if (busyTarget && tried.size() >= route.upstreams.targets().size()) {
+            return false; // waiting again on the same full pool only delays the 503
+        }
+        if (!route.retryPolicy.mayRetry(request.getMethod(), failure, bodyReplayable(), retriesUsed)) {
+            return false;
+        }
+        if (!route.retryBudget.tryStartRetry()) {
+            LOG.debug("[{}] #{} {} {}: not retried, the retry budget is spent ({} retries in flight)", route.name,
+                    id, request.getMethod(), request.getRequestURI(), route.retryBudget.retriesInFlight());
+            return false;
+        }
+        retriesUsed++;
+        route.retries.increment();
+        LOG.debug("[{}] #{} {} {}: try {} failed ({}), retrying: {}", route.name, id, request.getMethod(),
+                request.getRequestURI(), retriesUsed, failure, failedTries.get(failedTries.size() - 1));
+        return true;
+    }
+
+    private boolean bodyReplayable() {
+        HttpEntity entity = upstream.getEntity();
+        return entity == null || entity.isRepeatable()
+                || (entity instanceof StreamingRequestEntity body && body.canReplay());
+    }
+
+    private StreamingRequestEntity streamedBody() {
+        return upstream.getEntity() instanceof StreamingRequestEntity s ? s : null;
+    }
+
+    private boolean expectsContinue() {
+        Header expect = upstream.getFirstHeader("Expect");
+        return expect != null && "100-continue".equalsIgnoreCase(expect.getValue().trim());
+    }
+
+    private void relayHead() {
+        ClassicHttpResponse head = answer.head();
+        response.setStatus(head.getCode());
+        route.responseHeaders(target.configured()).copy(head, request, response);
+        HttpEntity entity = head.getEntity();
+        if (entity != null && entity.getContentLength() >= 0) {
+            response.setContentLengthLong(entity.getContentLength());
+        } else if (entity == null && (head.getCode() == 304 || "HEAD".equals(request.getMethod()))) {
+            // HEAD and 304 describe a body they do not carry: their Content-Length is passed through as sent.
+            // A 204 (or 1xx) must not have one at all (RFC 9110 8.6), so an upstream's is dropped.
+            Header length = head.getFirstHeader("Content-Length");
+            if (length != null) {
+                response.setHeader("Content-Length", length.getValue());
+            }
+        }
+        if (upstream.getEntity() instanceof StreamingRequestEntity body && !body.isComplete()) {
+            // the upstream answered before it had the whole body, which is left unread: end the client's
+            // connection after this answer instead of letting the container read the rest of an upload
+            response.setHeader("Connection", "close");
+        }
+    }
+
+    /**
+     * Sends the status line and headers to the client now when the body has not started to arrive: a token stream
+     * whose first token is seconds away (an inference server's prefill) shows its status at once, and a client with
+     * a header timeout keeps waiting. When body bytes are already there, the body's first write carries the head,
+     * so a bulk download pays no extra flush.
+     */
+    private void commitHeadIfTheBodyWaits() throws ClientGoneException {
+        if (answer.body() == null || answer.contentLength() == 0 || "HEAD".equals(request.getMethod())
+                || answer.bodyReady()) {
+            return;
+        }
+        try {
+            response.flushBuffer();
+        } catch (IOException e) {
+            throw new ClientGoneException("client response head failed: " + e, e);
+        }
+    }
+
+    private void relayBody(byte[] buffer) throws IOException {
+        if (answer.body() == null || "HEAD".equals(request.getMethod())) {
+            return;
+        }
+        OutputStream out;
+        try {
+            out = response.getOutputStream();
+        } catch (IOException e) {
+            throw new ClientGoneException("client response unavailable: " + e, e);
+        }
+        ResponseBodyStreamer.copy(answer.body(), out, buffer);
+    }
+
+    private void onFailure(Throwable failure) throws ExchangeAbortedException {
+        UpstreamFailure kind = UpstreamFailure.classify(failure);
+        if (kind == UpstreamFailure.CLIENT_GONE) {
+            LOG.debug("[{}] #{} {} {}: client went away, upstream exchange aborted: {}", route.name, id,
+                    request.getMethod(), request.getRequestURI(), failure.getMessage());
+            ErrorResponses.send(response, kind);
+            return;
+        }
+        boolean answered = ErrorResponses.send(response, kind);
+        String cause = describeTries(failure);
+        if (answered) {
+            if (kind == UpstreamFailure.TOO_LARGE) {
+                LOG.info("[{}] #{} {} {} -> 413: {}", route.name, id, request.getMethod(), request.getRequestURI(),
+                        cause);
+            } else {
+                LOG.warn("[{}] #{} {} {} -> {}: {}", route.name, id, request.getMethod(), request.getRequestURI(),
+                        kind.status(), cause);
+            }
+            return;
+        }
+        LOG.warn("[{}] #{} {} {}: upstream failed after the response started, aborting the client connection: {}",
+                route.name, id, request.getMethod(), request.getRequestURI(), cause);
+        throw new ExchangeAbortedException("[" + route.name + "] #" + id
+                + " upstream failed mid-response; connection aborted");
+    }
+
+    /** One cause, or every try with its cause when the exchange was tried more than once. */
+    private String describeTries(Throwable failure) {
+        String last = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        if (failedTries.size() <= 1) {
+            return last;
+        }
+        return failedTries.size() + " tries: " + String.join("; ", failedTries);
+    }
+
+    /** The body's own failure (client gone, over the limit) when it is what aborted the exchange. */
+    private Throwable rootCause(Throwable thrown) {
+        if (upstream.getEntity() instanceof StreamingRequestEntity body && body.failure() != null
+                && body.clientFailed()) {
+            return body.failure();
+        }
+        return thrown;
+    }
+}
