@@ -44,6 +44,18 @@ import java.util.Map;
  *     {@code 502,503,504}, under the same idempotent and replayable rule</td></tr>
  * <tr><td>{@code maxConcurrentRequests}</td><td>unlimited</td><td>exchanges past it get 503 with
  *     {@code Retry-After} at once</td></tr>
+ * <tr><td>{@code requestIdHeader}</td><td>{@code X-Request-Id}</td><td>the request id's header: a client's
+ *     well-formed id is kept, else one is generated; sent upstream, returned to the client, and on every log line of
+ *     the exchange; {@code none} turns it off</td></tr>
+ * <tr><td>{@code serverTiming}</td><td>false</td><td>add {@code upstream;dur=} and {@code proxy;dur=} to the
+ *     response's {@code Server-Timing}</td></tr>
+ * <tr><td>{@code accessLog}</td><td>false</td><td>one key=value line per exchange on the SLF4J logger
+ *     {@code dev.streamproxy.access}</td></tr>
+ * <tr><td>{@code jmx}</td><td>true</td><td>register the route's MBean,
+ *     {@code dev.streamproxy:type=Route,context=...,name=...}</td></tr>
+ * <tr><td>{@code metrics}</td><td>{@code none}</td><td>{@code micrometer}: the route's meters in Micrometer's
+ *     global registry ({@code Metrics.globalRegistry}); programmatically, any registry
+ *     ({@link Builder#meterRegistry})</td></tr>
  * <tr><td>{@code prefix}</td><td>{@value #DEFAULT_PREFIX} (empty: every path)</td><td>context-relative path
  *     prefix; a request is proxied when its path equals the prefix or continues it with {@code /}; the prefix is
  *     stripped before the rest is appended to the target's base path</td></tr>
@@ -125,6 +137,14 @@ public final class ProxyConfig {
     public static final int DEFAULT_RETRY_BUFFER_SIZE = 64 * 1024;
     /** Default {@code maxConcurrentRequests}: {@value}, no limit. */
     public static final int UNLIMITED_REQUESTS = -1;
+    /** Default {@code requestIdHeader}: {@value}. */
+    public static final String DEFAULT_REQUEST_ID_HEADER = "X-Request-Id";
+    /** Default {@code serverTiming}: false. */
+    public static final boolean DEFAULT_SERVER_TIMING = false;
+    /** Default {@code accessLog}: false. */
+    public static final boolean DEFAULT_ACCESS_LOG = false;
+    /** Default {@code jmx}: true. */
+    public static final boolean DEFAULT_JMX = true;
 
     private final List<TargetUri> targets;
     private final String prefix;
@@ -152,6 +172,11 @@ public final class ProxyConfig {
     private final java.util.Set<Integer> retryOnStatus;
     private final int maxConcurrentRequests;
     private final HostResolver resolver;
+    private final String requestIdHeader;
+    private final boolean serverTiming;
+    private final boolean accessLog;
+    private final boolean jmx;
+    private final Object meterRegistry;
 
     private ProxyConfig(Builder b) {
         this.targets = b.targets;
@@ -180,6 +205,11 @@ public final class ProxyConfig {
         this.retryOnStatus = b.retryOnStatus;
         this.maxConcurrentRequests = b.maxConcurrentRequests;
         this.resolver = b.resolver;
+        this.requestIdHeader = b.requestIdHeader;
+        this.serverTiming = b.serverTiming;
+        this.accessLog = b.accessLog;
+        this.jmx = b.jmx;
+        this.meterRegistry = b.meterRegistry;
     }
 
     /** @return a builder with every setting at its default and no target */
@@ -232,7 +262,12 @@ public final class ProxyConfig {
                 .retryBufferSize(retryBufferSize)
                 .retryOnStatus(retryOnStatus)
                 .maxConcurrentRequests(maxConcurrentRequests)
-                .resolver(resolver);
+                .resolver(resolver)
+                .requestIdHeader(requestIdHeader == null ? "none" : requestIdHeader)
+                .serverTiming(serverTiming)
+                .accessLog(accessLog)
+                .jmx(jmx)
+                .meterRegistryObject(meterRegistry);
     }
 
     /** @return the first configured target's absolute URI, including the base path (possibly empty) */
@@ -298,6 +333,34 @@ public final class ProxyConfig {
     /** @return how host names become addresses */
     public HostResolver resolver() {
         return resolver;
+    }
+
+    /** @return the request id's header name, or null when request ids are off */
+    public String requestIdHeader() {
+        return requestIdHeader;
+    }
+
+    /** @return whether {@code Server-Timing} entries are added to responses */
+    public boolean serverTiming() {
+        return serverTiming;
+    }
+
+    /** @return whether one access log line is written per exchange */
+    public boolean accessLog() {
+        return accessLog;
+    }
+
+    /** @return whether the route registers its MBean */
+    public boolean jmx() {
+        return jmx;
+    }
+
+    /**
+     * @return the Micrometer {@code MeterRegistry} the route's meters go to, or null; typed {@code Object} so that
+     *         this class loads without Micrometer on the class path
+     */
+    public Object meterRegistry() {
+        return meterRegistry;
     }
 
     /** @return the context-relative prefix, empty or starting with {@code /} and never ending with one */
@@ -383,7 +446,10 @@ public final class ProxyConfig {
                 + ", maxFails=" + maxFails + ", failTimeout=" + failTimeout + ", healthCheckPath=" + healthCheckPath
                 + ", healthCheckInterval=" + healthCheckInterval + ", maxRetries=" + maxRetries
                 + ", retryBufferSize=" + retryBufferSize + ", retryOnStatus=" + retryOnStatus
-                + ", maxConcurrentRequests=" + maxConcurrentRequests + '}';
+                + ", maxConcurrentRequests=" + maxConcurrentRequests + ", requestIdHeader=" + requestIdHeader
+                + ", serverTiming=" + serverTiming + ", accessLog=" + accessLog + ", jmx=" + jmx
+                + ", meterRegistry=" + (meterRegistry == null ? "none" : meterRegistry.getClass().getSimpleName())
+                + '}';
     }
 
     /**
@@ -423,6 +489,11 @@ public final class ProxyConfig {
         private java.util.Set<Integer> retryOnStatus = java.util.Set.of();
         private int maxConcurrentRequests = UNLIMITED_REQUESTS;
         private HostResolver resolver = HostResolver.SYSTEM;
+        private String requestIdHeader = DEFAULT_REQUEST_ID_HEADER;
+        private boolean serverTiming = DEFAULT_SERVER_TIMING;
+        private boolean accessLog = DEFAULT_ACCESS_LOG;
+        private boolean jmx = DEFAULT_JMX;
+        private Object meterRegistry;
 
         private Builder() {
         }
@@ -516,6 +587,46 @@ public final class ProxyConfig {
         /** @param resolver how host names become addresses (programmatic only); the JVM's by default */
         public Builder resolver(HostResolver resolver) {
             this.resolver = resolver;
+            return this;
+        }
+
+        /** @param requestIdHeader the request id's header name, or {@code none} to turn request ids off */
+        public Builder requestIdHeader(String requestIdHeader) {
+            this.requestIdHeader = requestIdHeader == null || "none".equalsIgnoreCase(requestIdHeader.trim())
+                    ? null : requestIdHeader.trim();
+            return this;
+        }
+
+        /** @param serverTiming add {@code upstream;dur=} and {@code proxy;dur=} to {@code Server-Timing} */
+        public Builder serverTiming(boolean serverTiming) {
+            this.serverTiming = serverTiming;
+            return this;
+        }
+
+        /** @param accessLog write one line per exchange on the logger {@code dev.streamproxy.access} */
+        public Builder accessLog(boolean accessLog) {
+            this.accessLog = accessLog;
+            return this;
+        }
+
+        /** @param jmx register the route's MBean */
+        public Builder jmx(boolean jmx) {
+            this.jmx = jmx;
+            return this;
+        }
+
+        /**
+         * @param meterRegistry where the route's Micrometer meters go (see the README's Observability section), or
+         *                      null for none
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+            this.meterRegistry = meterRegistry;
+            return this;
+        }
+
+        /** The registry as an {@code Object}: what {@code toBuilder()} and the init-param path use. */
+        Builder meterRegistryObject(Object meterRegistry) {
+            this.meterRegistry = meterRegistry;
             return this;
         }
 
@@ -686,6 +797,7 @@ public final class ProxyConfig {
             if (resolver == null) {
                 throw new IllegalArgumentException("streamproxy: resolver must not be null: give HostResolver.SYSTEM");
             }
+            ConfigValidator.requireHeaderName("requestIdHeader", requestIdHeader);
             return new ProxyConfig(this);
         }
     }

@@ -5,6 +5,9 @@ import dev.streamproxy.internal.client.TlsContext;
 import dev.streamproxy.internal.upstream.Upstreams;
 import dev.streamproxy.internal.compat.HttpCoreCheck;
 import dev.streamproxy.internal.config.ConfigValidator;
+import dev.streamproxy.internal.observe.ExchangeListener;
+import dev.streamproxy.internal.observe.JmxRegistration;
+import dev.streamproxy.internal.observe.RouteMBean;
 import dev.streamproxy.internal.tls.TlsContextFactory;
 import dev.streamproxy.internal.route.PrefixRoute;
 import jakarta.servlet.Filter;
@@ -47,6 +50,8 @@ public class ProxyFilter implements Filter {
     private volatile Upstreams upstreams;
     private volatile ProxyHandler handler;
     private volatile ServletContext context;
+    private volatile JmxRegistration jmx;
+    private volatile AutoCloseable meters;
 
     /** For {@code web.xml}: the configuration is read from the init-params in {@link #init}. */
     public ProxyFilter() {
@@ -106,7 +111,16 @@ public class ProxyFilter implements Filter {
             LOG.warn("[{}] TLS parameters are set but no target is https: they are not used", name);
         }
         upstreams = new Upstreams(name, cfg, tls);
-        handler = new ProxyHandler(name, cfg, upstreams);
+        ProxyHandler h = new ProxyHandler(name, cfg, upstreams);
+        ServletContext ctx = filterConfig == null ? null : filterConfig.getServletContext();
+        if (cfg.jmx()) {
+            jmx = JmxRegistration.register(ctx == null ? "" : ctx.getContextPath(), name,
+                    new RouteMBean(h::statistics));
+        }
+        if (cfg.meterRegistry() != null) {
+            meters = micrometer(cfg, h);
+        }
+        handler = h;
         if (filterConfig != null && filterConfig.getServletContext() != null) {
             context = filterConfig.getServletContext();
             context.setAttribute(contextAttributeName(name), this);
@@ -141,6 +155,10 @@ public class ProxyFilter implements Filter {
         if (ctx != null && ctx.getAttribute(contextAttributeName(name)) == this) {
             ctx.removeAttribute(contextAttributeName(name));
         }
+        closeQuietly(jmx);
+        jmx = null;
+        closeQuietly(meters);
+        meters = null;
         Upstreams u = upstreams;
         upstreams = null;
         if (u != null) {
@@ -169,6 +187,28 @@ public class ProxyFilter implements Filter {
     public RouteStatistics statistics() {
         ProxyHandler h = handler;
         return h == null ? null : h.statistics();
+    }
+
+    /** Only here are Micrometer's classes loaded: the filter runs without them unless meters are asked for. */
+    private AutoCloseable micrometer(ProxyConfig cfg, ProxyHandler h) {
+        var m = new dev.streamproxy.internal.observe.MicrometerMetrics(cfg.meterRegistry(), name, h::statistics);
+        h.addListener(m);
+        upstreams.every(java.time.Duration.ofSeconds(5), m::syncTargets);
+        ExchangeListener listener = m;
+        return () -> {
+            h.removeListener(listener);
+            m.close();
+        };
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing {} failed: {}", c, e.toString());
+            }
+        }
     }
 
     private static Map<String, String> initParameters(FilterConfig filterConfig) {

@@ -3,17 +3,25 @@ package dev.streamproxy;
 import java.util.List;
 
 /**
- * A snapshot of one route ({@link ProxyFilter#statistics()}): its traffic and every target.
+ * A snapshot of one route ({@link ProxyFilter#statistics()}): its traffic since start and every target now.
  *
- * @param requests  requests the route has proxied since start (refused ones included)
- * @param inFlight  exchanges running now
- * @param retries   tries after the first, since start
- * @param shed      requests refused with 503 by {@code maxConcurrentRequests}
- * @param targets   every target, live ones first, then draining ones
- * @param pool      connection counts over every target
+ * @param requests       requests the route has handled since start (refused and shed ones included)
+ * @param inFlight       exchanges running now
+ * @param ok             exchanges whose answer reached the client, whatever its status
+ * @param upstreamErrors exchanges that got 502, or were aborted after their start, because of the upstream
+ * @param timeouts       exchanges that got 504
+ * @param clientGone     exchanges whose client went away
+ * @param shed           requests refused with 503: {@code maxConcurrentRequests}, or no free connection
+ * @param refused        requests refused before an upstream was contacted (400, 405, 413, 431, 501)
+ * @param retries        tries after the first
+ * @param bytesIn        request body bytes read from clients
+ * @param bytesOut       response body bytes written to clients
+ * @param targets        every target, live ones first, then draining ones
+ * @param pool           connection counts over every target (max is the per-target maximum)
  */
-public record RouteStatistics(long requests, int inFlight, long retries, long shed, List<TargetStatistics> targets,
-                              PoolStatistics pool) {
+public record RouteStatistics(long requests, int inFlight, long ok, long upstreamErrors, long timeouts,
+                              long clientGone, long shed, long refused, long retries, long bytesIn, long bytesOut,
+                              List<TargetStatistics> targets, PoolStatistics pool) {
 
     /** Freezes the target list. */
     public RouteStatistics {

@@ -2,7 +2,6 @@ package dev.streamproxy.internal;
 
 import dev.streamproxy.internal.body.BufferPool;
 import dev.streamproxy.internal.body.RequestBodies;
-import dev.streamproxy.internal.body.ResponseBodyStreamer;
 import dev.streamproxy.internal.body.StreamingRequestEntity;
 import dev.streamproxy.internal.client.PoolTimeoutException;
 import dev.streamproxy.internal.client.UpstreamLink;
@@ -11,23 +10,19 @@ import dev.streamproxy.internal.error.ClientGoneException;
 import dev.streamproxy.internal.error.ErrorResponses;
 import dev.streamproxy.internal.error.ExchangeAbortedException;
 import dev.streamproxy.internal.error.UpstreamFailure;
-import dev.streamproxy.internal.route.PathSafety;
-import dev.streamproxy.internal.route.PrefixRoute;
+import dev.streamproxy.internal.observe.ExchangeRecord;
 import dev.streamproxy.internal.upstream.FailedTry;
 import dev.streamproxy.internal.upstream.RetryPolicy;
 import dev.streamproxy.internal.upstream.RetryPolicy.Failure;
 import dev.streamproxy.internal.upstream.Target;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 
 import static dev.streamproxy.internal.ProxyHandler.LOG;
@@ -41,7 +36,8 @@ import static dev.streamproxy.internal.ProxyHandler.LOG;
 final class Exchange {
 
     private final ProxyHandler route;
-    private final long id;
+    private final ExchangeRecord record;
+    private final String id;
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final String rest;
@@ -53,9 +49,11 @@ final class Exchange {
     private Target target;
     private UpstreamResponse answer;
 
-    Exchange(ProxyHandler route, long id, HttpServletRequest request, HttpServletResponse response, String rest) {
+    Exchange(ProxyHandler route, ExchangeRecord record, HttpServletRequest request, HttpServletResponse response,
+             String rest) {
         this.route = route;
-        this.id = id;
+        this.record = record;
+        this.id = record.requestId();
         this.request = request;
         this.response = response;
         this.rest = rest;
@@ -64,10 +62,12 @@ final class Exchange {
 
     void run() throws IOException {
         if (!checkRequest() || !buildRequest()) {
+            route.ended(record);
             return;
         }
         byte[] buffer = BufferPool.acquire();
         route.retryBudget.exchangeStarted();
+        ExchangeRecord.Outcome outcome = ExchangeRecord.Outcome.OK;
         try {
             attachBody(buffer);
             answer = sendUntilAnswered();
@@ -80,8 +80,11 @@ final class Exchange {
             if (answer != null) {
                 answer.abort();
             }
-            onFailure(rootCause(e));
+            outcome = ExchangeRecord.Outcome.UPSTREAM_ERROR; // if onFailure throws: aborted after the start
+            outcome = onFailure(rootCause(e));
         } finally {
+            record.end(response.getStatus(), outcome, bytesRead());
+            route.ended(record);
             if (answer != null) {
                 answer.close();
             }
@@ -99,38 +102,24 @@ final class Exchange {
         }
     }
 
-    /**
-     * Refuses what must never be forwarded, the same in every container: ambiguous paths (400), TRACE and CONNECT
-     * (405), a request {@code Transfer-Encoding} other than exactly {@code chunked} (501: no other coding can be
-     * framed the same way on both sides, the classic request-smuggling disagreement).
-     */
+    /** Refuses what must never be forwarded; see {@link RequestChecks}. */
     private boolean checkRequest() {
-        String method = request.getMethod();
-        if ("TRACE".equals(method) || "CONNECT".equals(method)) {
-            ErrorResponses.send(response, 405, "405 Method Not Allowed\n");
-            return false;
-        }
-        if (!isChunkedOrAbsent(request.getHeaders("Transfer-Encoding"))) {
-            LOG.info("[{}] #{} {} {} -> 501: request Transfer-Encoding other than chunked refused", route.name, id,
-                    method, request.getRequestURI());
-            ErrorResponses.send(response, 501, "501 Not Implemented: only Transfer-Encoding: chunked is supported\n");
-            return false;
-        }
-        if (rest == PrefixRoute.AMBIGUOUS || !PathSafety.isSafe(rest)
-                || !PathSafety.isSafeQuery(request.getQueryString())) {
-            LOG.info("[{}] #{} {} {} -> 400: ambiguous path refused", route.name, id, method, request.getRequestURI());
-            ErrorResponses.send(response, 400, "400 Bad Request: ambiguous path\n");
-            return false;
-        }
-        return true;
-    }
-
-    private static boolean isChunkedOrAbsent(Enumeration<String> codings) {
-        if (codings == null || !codings.hasMoreElements()) {
+        RequestChecks.Refusal refusal = RequestChecks.check(request, rest);
+        if (refusal == null) {
             return true;
         }
-        String first = codings.nextElement();
-        return first != null && "chunked".equalsIgnoreCase(first.trim()) && !codings.hasMoreElements();
+        if (refusal.reason() != null) {
+            LOG.info("[{}] {} {} {} -> {}: {}", route.name, id, request.getMethod(), request.getRequestURI(),
+                    refusal.status(), refusal.reason());
+        }
+        refuse(refusal.status(), refusal.body());
+        return false;
+    }
+
+    /** The proxy's own refusal, before any upstream was contacted. */
+    private void refuse(int status, String body) {
+        ErrorResponses.send(response, status, body, route.requestIdHeader, id);
+        record.end(status, ExchangeRecord.Outcome.REFUSED, 0);
     }
 
     /**
@@ -144,12 +133,15 @@ final class Exchange {
         upstream.setPath(any.configured().requestTarget(rest, request.getQueryString()));
         int lines = route.requestHeaders.copy(request, upstream);
         if (lines > route.config.maxRequestHeaders()) {
-            LOG.info("[{}] #{} {} {} -> 431: {} header lines, more than maxRequestHeaders={}", route.name, id,
+            LOG.info("[{}] {} {} {} -> 431: {} header lines, more than maxRequestHeaders={}", route.name, id,
                     request.getMethod(), request.getRequestURI(), lines, route.config.maxRequestHeaders());
-            ErrorResponses.send(response, 431, "431 Request Header Fields Too Large\n");
+            refuse(431, "431 Request Header Fields Too Large\n");
             return false;
         }
         route.forwardedHeaders.write(request, upstream);
+        if (route.requestIdHeader != null) {
+            upstream.setHeader(route.requestIdHeader, id);
+        }
         return true;
     }
 
@@ -169,6 +161,7 @@ final class Exchange {
             if (!route.config.preserveHost() || !upstream.containsHeader("Host")) {
                 upstream.setHeader("Host", t.configured().authority());
             }
+            record.tryStarted(address(t));
             UpstreamResponse r;
             try {
                 r = route.upstreams.client().send(t.endpoint(), upstream, link);
@@ -184,6 +177,7 @@ final class Exchange {
                 continue;
             }
             t.record(Target.Outcome.RESPONDED, System.currentTimeMillis());
+            record.responseHead();
             if (route.retryPolicy.retriesStatus(r.code()) && mayRetry(Failure.RETRY_STATUS, false)) {
                 r.abort();
                 endTry(t, "answered " + r.code());
@@ -191,6 +185,19 @@ final class Exchange {
             }
             return r;
         }
+    }
+
+    private static String address(Target t) {
+        return t.endpoint().address() == null ? t.endpoint().hostName() + ":" + t.endpoint().port()
+                : t.endpoint().address().getHostAddress() + ":" + t.endpoint().port();
+    }
+
+    private long bytesRead() {
+        HttpEntity entity = upstream.getEntity();
+        if (entity instanceof StreamingRequestEntity body) {
+            return body.bytesRead();
+        }
+        return entity == null ? 0 : Math.max(0, entity.getContentLength());
     }
 
     private void endTry(Target t, String cause) {
@@ -207,13 +214,13 @@ final class Exchange {
             return false;
         }
         if (!route.retryBudget.tryStartRetry()) {
-            LOG.debug("[{}] #{} {} {}: not retried, the retry budget is spent ({} retries in flight)", route.name,
+            LOG.debug("[{}] {} {} {}: not retried, the retry budget is spent ({} retries in flight)", route.name,
                     id, request.getMethod(), request.getRequestURI(), route.retryBudget.retriesInFlight());
             return false;
         }
         retriesUsed++;
         route.retries.increment();
-        LOG.debug("[{}] #{} {} {}: try {} failed ({}), retrying: {}", route.name, id, request.getMethod(),
+        LOG.debug("[{}] {} {} {}: try {} failed ({}), retrying: {}", route.name, id, request.getMethod(),
                 request.getRequestURI(), retriesUsed, failure, failedTries.get(failedTries.size() - 1));
         return true;
     }
@@ -234,82 +241,51 @@ final class Exchange {
     }
 
     private void relayHead() {
-        ClassicHttpResponse head = answer.head();
-        response.setStatus(head.getCode());
-        route.responseHeaders(target.configured()).copy(head, request, response);
-        HttpEntity entity = head.getEntity();
-        if (entity != null && entity.getContentLength() >= 0) {
-            response.setContentLengthLong(entity.getContentLength());
-        } else if (entity == null && (head.getCode() == 304 || "HEAD".equals(request.getMethod()))) {
-            // HEAD and 304 describe a body they do not carry: their Content-Length is passed through as sent.
-            // A 204 (or 1xx) must not have one at all (RFC 9110 8.6), so an upstream's is dropped.
-            Header length = head.getFirstHeader("Content-Length");
-            if (length != null) {
-                response.setHeader("Content-Length", length.getValue());
-            }
-        }
-        if (upstream.getEntity() instanceof StreamingRequestEntity body && !body.isComplete()) {
-            // the upstream answered before it had the whole body, which is left unread: end the client's
-            // connection after this answer instead of letting the container read the rest of an upload
-            response.setHeader("Connection", "close");
-        }
+        ResponseRelay.head(route, record, request, response, upstream, answer, target.configured());
     }
 
-    /**
-     * Sends the status line and headers to the client now when the body has not started to arrive: a token stream
-     * whose first token is seconds away (an inference server's prefill) shows its status at once, and a client with
-     * a header timeout keeps waiting. When body bytes are already there, the body's first write carries the head,
-     * so a bulk download pays no extra flush.
-     */
     private void commitHeadIfTheBodyWaits() throws ClientGoneException {
-        if (answer.body() == null || answer.contentLength() == 0 || "HEAD".equals(request.getMethod())
-                || answer.bodyReady()) {
-            return;
-        }
-        try {
-            response.flushBuffer();
-        } catch (IOException e) {
-            throw new ClientGoneException("client response head failed: " + e, e);
-        }
+        ResponseRelay.commitHeadIfTheBodyWaits(request, response, answer);
     }
 
     private void relayBody(byte[] buffer) throws IOException {
-        if (answer.body() == null || "HEAD".equals(request.getMethod())) {
-            return;
-        }
-        OutputStream out;
-        try {
-            out = response.getOutputStream();
-        } catch (IOException e) {
-            throw new ClientGoneException("client response unavailable: " + e, e);
-        }
-        ResponseBodyStreamer.copy(answer.body(), out, buffer);
+        ResponseRelay.body(request, response, answer, buffer, record);
     }
 
-    private void onFailure(Throwable failure) throws ExchangeAbortedException {
+    private ExchangeRecord.Outcome onFailure(Throwable failure) throws ExchangeAbortedException {
         UpstreamFailure kind = UpstreamFailure.classify(failure);
         if (kind == UpstreamFailure.CLIENT_GONE) {
-            LOG.debug("[{}] #{} {} {}: client went away, upstream exchange aborted: {}", route.name, id,
+            LOG.debug("[{}] {} {} {}: client went away, upstream exchange aborted: {}", route.name, id,
                     request.getMethod(), request.getRequestURI(), failure.getMessage());
-            ErrorResponses.send(response, kind);
-            return;
+            ErrorResponses.send(response, kind, route.requestIdHeader, id);
+            return ExchangeRecord.Outcome.CLIENT_GONE;
         }
-        boolean answered = ErrorResponses.send(response, kind);
+        boolean answered = ErrorResponses.send(response, kind, route.requestIdHeader, id);
         String cause = describeTries(failure);
         if (answered) {
             if (kind == UpstreamFailure.TOO_LARGE) {
-                LOG.info("[{}] #{} {} {} -> 413: {}", route.name, id, request.getMethod(), request.getRequestURI(),
+                LOG.info("[{}] {} {} {} -> 413: {}", route.name, id, request.getMethod(), request.getRequestURI(),
                         cause);
             } else {
-                LOG.warn("[{}] #{} {} {} -> {}: {}", route.name, id, request.getMethod(), request.getRequestURI(),
+                LOG.warn("[{}] {} {} {} -> {}: {}", route.name, id, request.getMethod(), request.getRequestURI(),
                         kind.status(), cause);
             }
-            return;
+            return outcome(kind);
         }
-        LOG.warn("[{}] #{} {} {}: upstream failed after the response started, aborting the client connection: {}",
+        LOG.warn("[{}] {} {} {}: upstream failed after the response started, aborting the client connection: {}",
                 route.name, id, request.getMethod(), request.getRequestURI(), cause);
-        throw new ExchangeAbortedException("[" + route.name + "] #" + id
+        throw new ExchangeAbortedException("[" + route.name + "] " + id
                 + " upstream failed mid-response; connection aborted");
+    }
+
+    private static ExchangeRecord.Outcome outcome(UpstreamFailure kind) {
+        return switch (kind) {
+            case GATEWAY_TIMEOUT -> ExchangeRecord.Outcome.TIMEOUT;
+            case POOL_EXHAUSTED -> ExchangeRecord.Outcome.SHED;
+            case TOO_LARGE, BODY_UNAVAILABLE -> ExchangeRecord.Outcome.REFUSED;
+            case CLIENT_GONE -> ExchangeRecord.Outcome.CLIENT_GONE;
+            default -> ExchangeRecord.Outcome.UPSTREAM_ERROR;
+        };
     }
 
     /** One cause, or every try with its cause when the exchange was tried more than once. */

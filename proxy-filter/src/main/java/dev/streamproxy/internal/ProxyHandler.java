@@ -9,6 +9,11 @@ import dev.streamproxy.internal.header.RedirectRewriter;
 import dev.streamproxy.internal.header.RequestHeaderCopier;
 import dev.streamproxy.internal.header.ResponseHeaderCopier;
 import dev.streamproxy.internal.header.TrustedProxies;
+import dev.streamproxy.internal.observe.AccessLog;
+import dev.streamproxy.internal.observe.ExchangeListener;
+import dev.streamproxy.internal.observe.ExchangeRecord;
+import dev.streamproxy.internal.observe.RequestIds;
+import dev.streamproxy.internal.observe.RouteMetrics;
 import dev.streamproxy.internal.route.PrefixRoute;
 import dev.streamproxy.internal.route.UpstreamTarget;
 import dev.streamproxy.internal.upstream.Admission;
@@ -21,7 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,8 +39,10 @@ import java.util.function.Function;
  * rules, counters), and {@link #proxy}, which runs one {@link Exchange}. Admission control is decided here, before
  * an exchange exists: past {@code maxConcurrentRequests} the answer is a fast 503.
  *
- * <p>Every log line starts with the filter name and a request id ({@code [api] #42}); header values are never
- * logged, so {@code Authorization} and {@code Cookie} cannot leak into logs.
+ * <p>Every log line starts with the filter name and the exchange's request id ({@code [api] 4bf92f35...}, or
+ * {@code [api] #42} with request ids off); header values are never logged, so {@code Authorization} and
+ * {@code Cookie} cannot leak into logs. Every ended exchange is told to the listeners: the route's counters, the
+ * access log when on, Micrometer when configured.
  */
 public final class ProxyHandler {
 
@@ -47,9 +56,11 @@ public final class ProxyHandler {
     final RequestHeaderCopier requestHeaders;
     final ForwardedHeadersWriter forwardedHeaders;
     final LongAdder retries = new LongAdder();
+    final String requestIdHeader;
     private final Admission admission;
     private final LongAdder requests = new LongAdder();
-    private final LongAdder shed = new LongAdder();
+    private final RouteMetrics metrics = new RouteMetrics();
+    private final List<ExchangeListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
     private final Map<UpstreamTarget, ResponseHeaderCopier> responseHeaders = new ConcurrentHashMap<>();
     private final Function<UpstreamTarget, ResponseHeaderCopier> newResponseHeaders = this::newResponseHeaderCopier;
@@ -68,6 +79,31 @@ public final class ProxyHandler {
         this.requestHeaders = new RequestHeaderCopier(config.preserveHost(), config.allowUnderscoreHeaders());
         this.forwardedHeaders = new ForwardedHeadersWriter(config.forwardedHeaders(), config.prefix(),
                 TrustedProxies.parse(String.join(",", config.trustedProxies())));
+        this.requestIdHeader = config.requestIdHeader();
+        listeners.add(metrics);
+        if (config.accessLog()) {
+            listeners.add(new AccessLog(name));
+        }
+    }
+
+    /** @param listener told about every exchange once it has ended (Micrometer, when configured) */
+    public void addListener(ExchangeListener listener) {
+        listeners.add(listener);
+    }
+
+    /** @param listener no longer told */
+    public void removeListener(ExchangeListener listener) {
+        listeners.remove(listener);
+    }
+
+    void ended(ExchangeRecord record) {
+        for (ExchangeListener l : listeners) {
+            try {
+                l.ended(record);
+            } catch (RuntimeException e) {
+                LOG.debug("[{}] {} failed on an exchange: {}", name, l.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 
     /**
@@ -80,21 +116,28 @@ public final class ProxyHandler {
      *         response was committed, so the container closes the client connection instead of completing it
      */
     public void proxy(HttpServletRequest request, HttpServletResponse response, String rest) throws IOException {
-        long id = ids.incrementAndGet();
         requests.increment();
+        ExchangeRecord record = new ExchangeRecord(requestId(request), request.getMethod(), request.getRequestURI());
         if (!admission.tryEnter()) {
-            shed.increment();
-            LOG.debug("[{}] #{} {} {} -> 503: maxConcurrentRequests={} reached", name, id, request.getMethod(),
-                    request.getRequestURI(), config.maxConcurrentRequests());
+            LOG.debug("[{}] {} {} {} -> 503: maxConcurrentRequests={} reached", name, record.requestId(),
+                    request.getMethod(), request.getRequestURI(), config.maxConcurrentRequests());
             ErrorResponses.send(response, 503, "503 Service Unavailable: the proxy is at its request limit, "
-                    + "retry later\n");
+                    + "retry later\n", requestIdHeader, record.requestId());
+            record.end(503, ExchangeRecord.Outcome.SHED, 0);
+            ended(record);
             return;
         }
         try {
-            new Exchange(this, id, request, response, rest).run();
+            new Exchange(this, record, request, response, rest).run();
         } finally {
             admission.leave();
         }
+    }
+
+    /** The client's well-formed id, a new one, or (with request ids off) the route's counter, for log lines. */
+    private String requestId(HttpServletRequest request) {
+        return requestIdHeader == null ? "#" + ids.incrementAndGet()
+                : RequestIds.keepOrGenerate(request.getHeader(requestIdHeader));
     }
 
     ResponseHeaderCopier responseHeaders(UpstreamTarget target) {
@@ -108,8 +151,11 @@ public final class ProxyHandler {
 
     /** @return the route's counters and every target's */
     public RouteStatistics statistics() {
-        return new RouteStatistics(requests.sum(), admission.inFlight(), retries.sum(), shed.sum(),
-                upstreams.statistics(), poolStatistics());
+        return new RouteStatistics(requests.sum(), admission.inFlight(), metrics.count(ExchangeRecord.Outcome.OK),
+                metrics.count(ExchangeRecord.Outcome.UPSTREAM_ERROR), metrics.count(ExchangeRecord.Outcome.TIMEOUT),
+                metrics.count(ExchangeRecord.Outcome.CLIENT_GONE), metrics.count(ExchangeRecord.Outcome.SHED),
+                metrics.count(ExchangeRecord.Outcome.REFUSED), retries.sum(), metrics.bytesIn(),
+                metrics.bytesOut(), upstreams.statistics(), poolStatistics());
     }
 
     /** @return connection counts over every target */

@@ -28,6 +28,20 @@ public final class ResponseBodyStreamer {
      * @throws IOException         when the upstream body fails
      */
     public static long copy(InputStream upstream, OutputStream client, byte[] buffer) throws IOException {
+        return copy(upstream, client, buffer, null);
+    }
+
+    /**
+     * @param upstream the upstream entity's stream
+     * @param client   the servlet output stream
+     * @param buffer   the exchange's copy buffer
+     * @param written  told the size of every write that reached the client, or null
+     * @return the number of bytes copied
+     * @throws ClientGoneException when the client can no longer be written to
+     * @throws IOException         when the upstream body fails
+     */
+    public static long copy(InputStream upstream, OutputStream client, byte[] buffer,
+                            java.util.function.LongConsumer written) throws IOException {
         long total = 0;
         int n;
         while ((n = upstream.read(buffer)) >= 0) {
@@ -36,6 +50,9 @@ public final class ResponseBodyStreamer {
             }
             total += n;
             write(client, buffer, n);
+            if (written != null) {
+                written.accept(n);
+            }
             if (upstream.available() == 0) {
                 flush(client);
             }

@@ -91,6 +91,18 @@ public final class ConfigValidator {
         }
     }
 
+    /** Requires an HTTP header name (an RFC 9110 token), or null. */
+    public static void requireHeaderName(String name, String value) {
+        if (value == null) {
+            return;
+        }
+        boolean ok = !value.isEmpty() && value.chars().allMatch(c -> c > 0x20 && c < 0x7f
+                && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0);
+        if (!ok) {
+            throw invalid(name, value, "a header name such as X-Request-Id, or none");
+        }
+    }
+
     /** Requires response codes from 500 to 599. */
     public static void requireRetryStatuses(java.util.Set<Integer> codes) {
         if (codes == null) {

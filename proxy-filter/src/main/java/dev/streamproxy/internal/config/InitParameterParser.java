@@ -24,7 +24,8 @@ public final class InitParameterParser {
             "trustedProxies", "maxRequestBodySize", "maxRequestHeaders", "allowUnderscoreHeaders",
             "trustStore", "trustStorePassword", "trustStoreType", "keyStore", "keyStorePassword", "keyStoreType",
             "tlsProtocols", "loadBalancing", "dnsRefreshInterval", "maxFails", "failTimeout", "healthCheckPath",
-            "healthCheckInterval", "maxRetries", "retryBufferSize", "retryOnStatus", "maxConcurrentRequests");
+            "healthCheckInterval", "maxRetries", "retryBufferSize", "retryOnStatus", "maxConcurrentRequests",
+            "requestIdHeader", "serverTiming", "accessLog", "jmx", "metrics");
 
     private InitParameterParser() {
     }
@@ -75,6 +76,11 @@ public final class InitParameterParser {
         with(params, "maxRetries", v -> b.maxRetries(parseInt("maxRetries", v)));
         with(params, "retryBufferSize", v -> b.retryBufferSize(parseIntSize("retryBufferSize", v)));
         with(params, "retryOnStatus", v -> b.retryOnStatus(parseCodes(v)));
+        with(params, "requestIdHeader", b::requestIdHeader);
+        with(params, "serverTiming", v -> b.serverTiming(parseBoolean("serverTiming", v)));
+        with(params, "accessLog", v -> b.accessLog(parseBoolean("accessLog", v)));
+        with(params, "jmx", v -> b.jmx(parseBoolean("jmx", v)));
+        with(params, "metrics", v -> MetricsParameter.apply(v, b));
         with(params, "maxConcurrentRequests", v -> b.maxConcurrentRequests(
                 "unlimited".equalsIgnoreCase(v) ? ProxyConfig.UNLIMITED_REQUESTS : parseInt("maxConcurrentRequests", v)));
         return b.build();

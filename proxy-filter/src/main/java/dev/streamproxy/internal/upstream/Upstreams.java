@@ -63,6 +63,16 @@ public final class Upstreams implements AutoCloseable {
         };
     }
 
+    /**
+     * Runs a periodic task on the route's background thread until {@link #close()}.
+     *
+     * @param period time between runs
+     * @param task   what to run; a failure is logged and the task runs again next time
+     */
+    public void every(java.time.Duration period, Runnable task) {
+        scheduler.scheduleWithFixedDelay(guarded(task), period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** @return the route's targets */
     public TargetSet targets() {
         return targets;

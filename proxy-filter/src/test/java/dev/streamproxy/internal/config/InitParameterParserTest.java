@@ -198,7 +198,8 @@ class InitParameterParserTest {
                 "trustStore", "trustStorePassword", "trustStoreType", "keyStore", "keyStorePassword",
                 "keyStoreType", "tlsProtocols", "loadBalancing", "dnsRefreshInterval", "maxFails", "failTimeout",
                 "healthCheckPath", "healthCheckInterval", "maxRetries", "retryBufferSize", "retryOnStatus",
-                "maxConcurrentRequests"), InitParameterParser.NAMES);
+                "maxConcurrentRequests", "requestIdHeader", "serverTiming", "accessLog", "jmx", "metrics"),
+                InitParameterParser.NAMES);
     }
 
     @Test
