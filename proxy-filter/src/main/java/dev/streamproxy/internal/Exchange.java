@@ -46,6 +46,7 @@ final class Exchange {
     private final List<Target> tried = new ArrayList<>(2);
     private final List<String> failedTries = new ArrayList<>(0);
     private int retriesUsed;
+    private boolean retrySlot;
     private Target target;
     private UpstreamResponse answer;
 
@@ -94,9 +95,7 @@ final class Exchange {
             if (upstream.getEntity() instanceof StreamingRequestEntity body) {
                 body.release();
             }
-            for (int i = 0; i < retriesUsed; i++) {
-                route.retryBudget.retryEnded();
-            }
+            releaseRetrySlot();
             route.retryBudget.exchangeEnded();
             BufferPool.release(buffer);
         }
@@ -166,6 +165,7 @@ final class Exchange {
             try {
                 r = route.upstreams.client().send(t.endpoint(), upstream, link);
             } catch (IOException e) {
+                releaseRetrySlot();
                 StreamingRequestEntity body = streamedBody();
                 FailedTry failed = FailedTry.of(e, body != null && body.clientFailed(), expectsContinue(),
                         body != null && body.isStarted());
@@ -176,6 +176,7 @@ final class Exchange {
                 }
                 continue;
             }
+            releaseRetrySlot();
             t.record(Target.Outcome.RESPONDED, System.currentTimeMillis());
             record.responseHead();
             if (route.retryPolicy.retriesStatus(r.code()) && mayRetry(Failure.RETRY_STATUS, false)) {
@@ -219,10 +220,19 @@ final class Exchange {
             return false;
         }
         retriesUsed++;
+        retrySlot = true;
         route.retries.increment();
         LOG.debug("[{}] {} {} {}: try {} failed ({}), retrying: {}", route.name, id, request.getMethod(),
                 request.getRequestURI(), retriesUsed, failure, failedTries.get(failedTries.size() - 1));
         return true;
+    }
+
+    /** A retry holds its budget slot until its own answer or failure, not while the answer streams. */
+    private void releaseRetrySlot() {
+        if (retrySlot) {
+            retrySlot = false;
+            route.retryBudget.retryEnded();
+        }
     }
 
     private boolean bodyReplayable() {

@@ -32,6 +32,11 @@ final class TargetHealth {
     private boolean failedCheck;
     private long lastFailure = Long.MIN_VALUE;
     private long ejections;
+    /**
+     * No failure on record, no ejection, no trial: the state of almost every target almost always, answered without
+     * taking the lock, so that a route's exchanges do not queue on their target's monitor.
+     */
+    private volatile boolean clean = true;
 
     TargetHealth(int maxFails, long failTimeoutMillis) {
         this.maxFails = maxFails;
@@ -45,7 +50,11 @@ final class TargetHealth {
      * @param now the clock, in milliseconds
      * @return true when an exchange may be sent to the target
      */
-    synchronized boolean tryAcquire(long now) {
+    boolean tryAcquire(long now) {
+        return clean || tryAcquireLocked(now);
+    }
+
+    private synchronized boolean tryAcquireLocked(long now) {
         if (!isEjected(now)) {
             return true;
         }
@@ -53,6 +62,7 @@ final class TargetHealth {
             return false;
         }
         trialInFlight = true;
+        clean = false;
         return true;
     }
 
@@ -62,7 +72,11 @@ final class TargetHealth {
      * @param now the clock, in milliseconds
      * @return true for a healthy target, or an ejected one whose time is up and whose trial is free
      */
-    synchronized boolean mayTake(long now) {
+    boolean mayTake(long now) {
+        return clean || mayTakeLocked(now);
+    }
+
+    private synchronized boolean mayTakeLocked(long now) {
         return !isEjected(now) || (!failedCheck && now >= ejectedUntil && !trialInFlight);
     }
 
@@ -72,13 +86,24 @@ final class TargetHealth {
     }
 
     /** An exchange got a response head from the target. */
-    synchronized void onSuccess() {
+    void onSuccess() {
+        if (!clean) {
+            onSuccessLocked();
+        }
+    }
+
+    private synchronized void onSuccessLocked() {
         consecutiveFailures = 0;
         if (trialInFlight || (ejectedUntil > 0 && !failedCheck)) {
             ejectedUntil = 0;
             ejectionsInARow = 0;
         }
         trialInFlight = false;
+        updateClean();
+    }
+
+    private void updateClean() {
+        clean = consecutiveFailures == 0 && ejectedUntil == 0 && !failedCheck && !trialInFlight;
     }
 
     /**
@@ -94,6 +119,7 @@ final class TargetHealth {
         if (trial || (ejectedUntil == 0 && consecutiveFailures >= maxFails)) {
             eject(now);
         }
+        updateClean();
     }
 
     /**
@@ -115,11 +141,19 @@ final class TargetHealth {
                 ejections++;
             }
         }
+        updateClean();
     }
 
     /** An exchange given to a trial ended without telling success or failure (the client went away). */
-    synchronized void release() {
+    void release() {
+        if (!clean) {
+            releaseLocked();
+        }
+    }
+
+    private synchronized void releaseLocked() {
         trialInFlight = false;
+        updateClean();
     }
 
     private void eject(long now) {

@@ -75,6 +75,14 @@ public final class TargetSet {
         if (fresh.isEmpty()) {
             fresh = all;
         }
+        if (allReady(fresh, now)) {
+            // the common case: every candidate healthy, so no list to build and no trial to claim
+            Target chosen = fresh.size() == 1 ? fresh.get(0) : balancer.pick(fresh);
+            if (chosen.health().tryAcquire(now)) {
+                chosen.begin();
+                return chosen;
+            }
+        }
         while (true) {
             List<Target> ready = new ArrayList<>(fresh.size());
             for (Target t : fresh) {
@@ -198,6 +206,15 @@ public final class TargetSet {
     /** @return the number of targets taking new exchanges */
     public int size() {
         return live.size();
+    }
+
+    private static boolean allReady(List<Target> targets, long now) {
+        for (int i = 0; i < targets.size(); i++) {
+            if (!targets.get(i).health().mayTake(now)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Target leastRecentlyFailed(List<Target> targets) {
