@@ -9,6 +9,12 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Properties;
 
+import dev.streamproxy.benchmark.contenders.Launcher;
+import dev.streamproxy.benchmark.contenders.Nginx;
+import dev.streamproxy.benchmark.report.Report;
+import dev.streamproxy.benchmark.report.RunFiles;
+import dev.streamproxy.benchmark.report.RunRecord;
+
 /**
  * The benchmark's entry point: {@code java -jar benchmark/target/benchmark.jar [--quick|--huge]}. This JVM is the
  * load generator and the conductor; the upstream and each contender run in their own processes. See README.md.

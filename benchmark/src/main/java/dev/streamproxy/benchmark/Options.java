@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.streamproxy.benchmark.load.Scenario;
+
 /**
  * Command-line options. Modes: full (default, ~20-25 min on 2 cores), {@code --quick} (~2 min, for development;
  * writes to results/quick/), {@code --huge} (10 GiB up and down through a -Xmx32m streamproxy JVM).

@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.report;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
+
+import dev.streamproxy.benchmark.load.CellResult;
 
 /** Medians and spreads over the repetitions of one cell, and ratios computed within each repetition. */
 final class Summary {

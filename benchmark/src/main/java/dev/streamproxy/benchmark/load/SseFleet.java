@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.load;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -22,14 +22,14 @@ import org.HdrHistogram.Histogram;
  * more than {@link #MAX_FIRST_EVENT_WAIT_MS} for its first one (a stream queued behind a busy thread pool would),
  * and no event arrived more than {@link #MAX_EVENT_LATENCY_MS} late. Bounded by the given time budget.
  */
-final class SseFleet {
+public final class SseFleet {
 
-    static final long MAX_FIRST_EVENT_WAIT_MS = 3000;
-    static final long MAX_EVENT_LATENCY_MS = 2000;
+    public static final long MAX_FIRST_EVENT_WAIT_MS = 3000;
+    public static final long MAX_EVENT_LATENCY_MS = 2000;
     private static final int OPEN_BATCH = 200;
     private static final int MAX_PENDING_CONNECTS = 400;
 
-    record Result(int streams, int completed, int failed, long eventsExpected, long eventsReceived,
+    public record Result(int streams, int completed, int failed, long eventsExpected, long eventsReceived,
                   double openSeconds, double seconds, double eventP50Ms, double eventP99Ms, double eventMaxMs,
                   double firstEventWaitMaxMs, boolean pass, String firstError) {
     }
@@ -37,7 +37,7 @@ final class SseFleet {
     private SseFleet() {
     }
 
-    static Result run(InetSocketAddress address, String pathPrefix, int streams, int events, int intervalMs,
+    public static Result run(InetSocketAddress address, String pathPrefix, int streams, int events, int intervalMs,
                       int openRate, Duration budget) throws IOException {
         byte[] request = ("GET " + pathPrefix + "/sse?events=" + events + "&intervalMs=" + intervalMs + " HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:" + address.getPort() + "\r\nAccept: text/event-stream\r\n\r\n")

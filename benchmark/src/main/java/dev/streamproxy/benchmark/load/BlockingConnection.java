@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.load;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.contenders;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,12 +13,12 @@ import java.util.Optional;
  * buffering (streamed both ways, like the Java proxies), 64 KiB body and proxy buffers (its one-page defaults roughly
  * halve its 1 MiB throughput), no access log, keep-alive without a request limit on either side, one worker per core.
  */
-final class Nginx {
+public final class Nginx {
 
     private Nginx() {
     }
 
-    static Optional<Path> binary() {
+    public static Optional<Path> binary() {
         for (String p : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")) {
             if (Files.isExecutable(Path.of(p))) {
                 return Optional.of(Path.of(p));
@@ -27,7 +27,7 @@ final class Nginx {
         return Optional.empty();
     }
 
-    static String version(Path binary) {
+    public static String version(Path binary) {
         try {
             Process p = new ProcessBuilder(binary.toString(), "-v").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
@@ -38,7 +38,7 @@ final class Nginx {
         }
     }
 
-    static ChildProcess start(Path binary, int upstreamPort, Path logDir) throws IOException, InterruptedException {
+    public static ChildProcess start(Path binary, int upstreamPort, Path logDir) throws IOException, InterruptedException {
         Path dir = Files.createDirectories(logDir.resolve("nginx-prefix").toAbsolutePath());
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.report;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,12 +7,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.streamproxy.benchmark.load.CellResult;
+import dev.streamproxy.benchmark.load.LargeResult;
+import dev.streamproxy.benchmark.load.SseFleet;
+
 /**
  * Reads a run back from the files it wrote ({@code run-info.tsv}, {@code raw.csv}, {@code sse.csv},
  * {@code large.csv}), so {@code --report-only} can redraw the report and the charts, for example after {@code --huge}
  * added its line, without measuring again.
  */
-final class RunFiles {
+public final class RunFiles {
 
     private RunFiles() {
     }
@@ -28,7 +32,7 @@ final class RunFiles {
         Files.write(file, lines, StandardCharsets.UTF_8);
     }
 
-    static RunRecord read(Path dir) throws IOException {
+    public static RunRecord read(Path dir) throws IOException {
         RunRecord run = new RunRecord();
         for (String line : Files.readAllLines(dir.resolve("run-info.tsv"), StandardCharsets.UTF_8)) {
             String[] f = line.split("\t", 3);
@@ -64,7 +68,7 @@ final class RunFiles {
             }
         }
         for (String[] f : rows(dir.resolve("large.csv"))) {
-            run.large.add(new RunRecord.Large(i(f[0]), f[1], f[2], l(f[3]), d(f[4]), d(f[5]), d(f[6]), l(f[7]),
+            run.large.add(new LargeResult(i(f[0]), f[1], f[2], l(f[3]), d(f[4]), d(f[5]), d(f[6]), l(f[7]),
                     Boolean.parseBoolean(f[8]), f.length > 9 && !f[9].isEmpty() ? f[9] : null));
         }
         return run;

@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.contenders;
 
 import java.net.InetSocketAddress;
 
@@ -6,16 +6,16 @@ import java.net.InetSocketAddress;
  * A running contender as the load generator sees it: where to send requests, under which path prefix, and the
  * process to read counters from ({@code null} for direct, whose process is the shared upstream).
  */
-record Contender(String id, String label, int port, String pathPrefix, ChildProcess process, boolean jvm) {
+public record Contender(String id, String label, int port, String pathPrefix, ChildProcess process, boolean jvm) {
 
-    static final String STREAMPROXY = "streamproxy-jetty";
-    static final String DIRECT = "direct";
+    public static final String STREAMPROXY = "streamproxy-jetty";
+    public static final String DIRECT = "direct";
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress("127.0.0.1", port);
     }
 
-    boolean hasAdmin() {
+    public boolean hasAdmin() {
         return jvm && process != null;
     }
 }

@@ -1,9 +1,13 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.report;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
+import dev.streamproxy.benchmark.contenders.Contender;
+import dev.streamproxy.benchmark.load.CellResult;
+import dev.streamproxy.benchmark.load.Scenario;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;

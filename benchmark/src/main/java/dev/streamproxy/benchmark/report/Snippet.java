@@ -1,8 +1,13 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.report;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+
+import dev.streamproxy.benchmark.contenders.Contender;
+import dev.streamproxy.benchmark.load.CellResult;
+import dev.streamproxy.benchmark.load.LargeResult;
+import dev.streamproxy.benchmark.load.Scenario;
 
 /**
  * The root README's Performance section, paste-ready: the chart, one compact table of the latest run (contenders as
@@ -73,7 +78,7 @@ final class Snippet {
         if (!run.large.isEmpty()) {
             row(md, "peak heap above baseline, " + (run.large.get(0).bytes() >> 20) + " MiB upload, MiB", id -> Summary.Spread.of(
                     run.large.stream().filter(l -> l.contender().equals(id) && l.direction().equals("upload") && l.ok())
-                            .mapToDouble(RunRecord.Large::peakAboveBaseMiB).toArray()).show("%.0f"));
+                            .mapToDouble(LargeResult::peakAboveBaseMiB).toArray()).show("%.0f"));
         }
         md.append('\n').append(targetsSummary).append('\n');
         md.append("Versions: ").append(run.info.get("versions")).append(". Contender JDK: ").append(run.info.get("contender JDK"))

@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.servers;
 
 import java.io.IOException;
 import java.util.Collections;

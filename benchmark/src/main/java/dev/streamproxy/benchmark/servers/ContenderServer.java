@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.servers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  */
 public final class ContenderServer {
 
-    static final String PREFIX = "/api";
+    public static final String PREFIX = "/api";
 
     private ContenderServer() {
     }

@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.servers;
 
 import java.util.Random;
 import java.util.zip.CRC32C;
@@ -8,9 +8,9 @@ import java.util.zip.CRC32C;
  * in 1 MiB chunks at shifting offsets, so that a long stream has no repeating 1 MiB block and both ends can
  * compute its checksum without storing it.
  */
-final class PatternData {
+public final class PatternData {
 
-    static final int CHUNK = 1 << 20;
+    public static final int CHUNK = 1 << 20;
     private static final byte[] SOURCE = new byte[4 * CHUNK];
 
     static {
@@ -21,7 +21,7 @@ final class PatternData {
     }
 
     /** The shared source block; chunk {@code i} is {@code CHUNK} bytes from {@link #offset(long)}. Read-only by convention. */
-    static byte[] source() {
+    public static byte[] source() {
         return SOURCE;
     }
 
@@ -29,12 +29,12 @@ final class PatternData {
         return (int) ((chunkIndex * 7919L * 64L) % (SOURCE.length - CHUNK));
     }
 
-    interface ChunkConsumer {
+    public interface ChunkConsumer {
         void accept(byte[] array, int offset, int length) throws java.io.IOException;
     }
 
     /** Feeds the first {@code total} bytes of the stream to {@code consumer}, at most one chunk per call. */
-    static void forEachChunk(long total, ChunkConsumer consumer) throws java.io.IOException {
+    public static void forEachChunk(long total, ChunkConsumer consumer) throws java.io.IOException {
         long sent = 0;
         for (long i = 0; sent < total; i++) {
             int n = (int) Math.min(CHUNK, total - sent);
@@ -44,7 +44,7 @@ final class PatternData {
     }
 
     /** CRC32C of the first {@code total} bytes of the stream. */
-    static long crc32c(long total) {
+    public static long crc32c(long total) {
         CRC32C crc = new CRC32C();
         try {
             forEachChunk(total, crc::update);

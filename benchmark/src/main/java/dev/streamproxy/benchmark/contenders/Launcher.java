@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.contenders;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,38 +11,41 @@ import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import dev.streamproxy.benchmark.servers.ContenderServer;
+import dev.streamproxy.benchmark.servers.Upstream;
+
 /**
  * Starts the upstream and the contender JVMs. Every contender JVM gets the same java binary and the same flags;
  * its classpath is the benchmark's own, less the other container (a Jetty contender does not see Tomcat's jars
  * and the other way round, since both carry the servlet API).
  */
-final class Launcher {
+public final class Launcher {
 
     private final Path javaHome;
     private final List<String> jvmFlags;
     private final Path logDir;
     private final List<String> classpath;
 
-    Launcher(Path javaHome, List<String> jvmFlags, Path logDir) throws IOException {
+    public Launcher(Path javaHome, List<String> jvmFlags, Path logDir) throws IOException {
         this.javaHome = javaHome;
         this.jvmFlags = List.copyOf(jvmFlags);
         this.logDir = logDir;
         this.classpath = ownClasspath();
     }
 
-    Path javaHome() {
+    public Path javaHome() {
         return javaHome;
     }
 
-    List<String> jvmFlags() {
+    public List<String> jvmFlags() {
         return jvmFlags;
     }
 
-    Launcher with(Path otherJavaHome, List<String> otherFlags) throws IOException {
+    public Launcher with(Path otherJavaHome, List<String> otherFlags) throws IOException {
         return new Launcher(otherJavaHome, otherFlags, logDir);
     }
 
-    ChildProcess upstream() throws IOException {
+    public ChildProcess upstream() throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaHome.resolve("bin/java").toString());
         cmd.addAll(List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC"));
@@ -54,7 +57,7 @@ final class Launcher {
      * Starts one contender JVM; {@code extraFlags} go after the common flags (used only for the -Xmx32m run and for
      * profiling, and then named in the report).
      */
-    ChildProcess contender(String logName, int upstreamPort, String proxy, String container, String threads,
+    public ChildProcess contender(String logName, int upstreamPort, String proxy, String container, String threads,
                            List<String> extraArgs, List<String> extraFlags) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaHome.resolve("bin/java").toString());
@@ -73,7 +76,7 @@ final class Launcher {
     }
 
     /** The java -version of the contender JDK, first line and runtime line. */
-    String javaVersion() {
+    public String javaVersion() {
         try {
             Process p = new ProcessBuilder(javaHome.resolve("bin/java").toString(), "-version").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).trim();

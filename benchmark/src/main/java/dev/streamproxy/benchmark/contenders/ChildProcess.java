@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.contenders;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,12 +17,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.streamproxy.benchmark.servers.Admin;
+
 /**
  * A process the harness started (a contender JVM, the upstream, nginx). Its output goes to a log file; the first
  * line starting with {@code READY} is parsed into {@link #ready()} key/values. Closing it ends the process (and,
  * for nginx, its workers) by pid.
  */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -99,19 +101,19 @@ final class ChildProcess implements AutoCloseable {
         return name;
     }
 
-    Map<String, String> ready() {
+    public Map<String, String> ready() {
         return ready;
     }
 
-    int port() {
+    public int port() {
         return Integer.parseInt(ready.get("port"));
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -124,7 +126,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** CPU time (user + system) of the process tree so far, from /proc, in nanoseconds. */
-    long cpuNanos() {
+    public long cpuNanos() {
         long ticks = 0;
         for (long pid : pids()) {
             try {
@@ -139,7 +141,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Context switches (voluntary + involuntary) of every thread of the process tree so far, from /proc. */
-    long contextSwitches() {
+    public long contextSwitches() {
         long n = 0;
         for (long pid : pids()) {
             try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
@@ -162,7 +164,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** Calls the contender's admin endpoint ({@link Admin}); empty when it has none. */
-    Map<String, Long> admin(String path) throws IOException {
+    public Map<String, Long> admin(String path) throws IOException {
         String port = ready.get("admin");
         if (port == null) {
             return Map.of();

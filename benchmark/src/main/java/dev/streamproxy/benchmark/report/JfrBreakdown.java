@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.report;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import jdk.jfr.consumer.RecordingFile;
  * Where a proxy JVM's heap allocation goes, from a JFR recording ({@code --jfr}): the share of sampled bytes per
  * layer (the container, HttpClient, streamproxy's own code, the benchmark's admin endpoint), the allocation sites
  * whose nearest streamproxy frame is the same, and the top allocation sites overall.
- * {@code java -cp benchmark.jar dev.streamproxy.benchmark.JfrBreakdown FILE.jfr [KiB-per-request]}
+ * {@code java -cp benchmark.jar dev.streamproxy.benchmark.report.JfrBreakdown FILE.jfr [KiB-per-request]}
  */
 public final class JfrBreakdown {
 
@@ -29,7 +29,7 @@ public final class JfrBreakdown {
         System.out.print(analyze(Path.of(args[0]), kibPerRequest, 20));
     }
 
-    static String analyze(Path jfr, double kibPerRequest, int top) throws IOException {
+    public static String analyze(Path jfr, double kibPerRequest, int top) throws IOException {
         Map<String, Long> layers = new HashMap<>();
         Map<String, Long> ownSites = new HashMap<>();
         Map<String, Long> sites = new HashMap<>();

@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.servers;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,7 +26,7 @@ import com.sun.net.httpserver.HttpServer;
  *   {@code peakHeapUsed} and {@code baseHeapUsed}</li>
  * </ul>
  */
-final class Admin {
+public final class Admin {
 
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

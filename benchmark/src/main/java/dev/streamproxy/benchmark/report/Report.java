@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.report;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,23 +8,29 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.streamproxy.benchmark.contenders.Contender;
+import dev.streamproxy.benchmark.load.CellResult;
+import dev.streamproxy.benchmark.load.LargeResult;
+import dev.streamproxy.benchmark.load.Scenario;
+import dev.streamproxy.benchmark.load.SseFleet;
+
 /**
  * Writes a run's results: {@code results.md} (tables, targets, machine), {@code raw.csv} (every measured window),
  * {@code sse.csv}, {@code large.csv}, and the PNG charts.
  */
-final class Report {
+public final class Report {
 
     private final RunRecord run;
     private final Summary summary;
     private final StringBuilder md = new StringBuilder();
     private String hugeCell = "not run: `--huge` mode writes `huge.md` | | not measured";
 
-    Report(RunRecord run) {
+    public Report(RunRecord run) {
         this.run = run;
         this.summary = new Summary(run.cells);
     }
 
-    void write(Path dir) throws IOException {
+    public void write(Path dir) throws IOException {
         Files.createDirectories(dir);
         writeCsv(dir);
         try {
@@ -81,7 +87,7 @@ final class Report {
 
         List<String> large = new ArrayList<>();
         large.add("rep,contender,direction,bytes,seconds,peak_heap_mib,peak_above_base_mib,gc_count,ok,note");
-        for (RunRecord.Large l : run.large) {
+        for (LargeResult l : run.large) {
             large.add(String.join(",", Integer.toString(l.rep()), l.contender(), l.direction(), Long.toString(l.bytes()),
                     f1(l.seconds()), f1(l.peakHeapMiB()), f1(l.peakAboveBaseMiB()), Long.toString(l.gcCount()),
                     Boolean.toString(l.ok()), l.note() == null ? "" : l.note().replace(',', ';')));
@@ -345,19 +351,19 @@ final class Report {
                 .append("baseline* is the peak minus the heap used just before. All JVMs run with the same heap flags.\n\n");
         md.append("| contender | upload peak MiB (above baseline) | download peak MiB (above baseline) | upload MB/s | download MB/s | problems |\n|---|---|---|---|---|---|\n");
         for (String id : run.contenders) {
-            List<RunRecord.Large> ls = run.large.stream().filter(l -> l.contender().equals(id)).toList();
+            List<LargeResult> ls = run.large.stream().filter(l -> l.contender().equals(id)).toList();
             if (ls.isEmpty()) {
                 continue;
             }
             md.append("| ").append(run.labels.get(id));
             for (String dir : List.of("upload", "download")) {
-                List<RunRecord.Large> d = ls.stream().filter(l -> l.direction().equals(dir) && l.ok()).toList();
-                md.append(" | ").append(Summary.Spread.of(d.stream().mapToDouble(RunRecord.Large::peakHeapMiB).toArray()).show("%.0f"))
-                        .append(" (").append(Summary.Spread.of(d.stream().mapToDouble(RunRecord.Large::peakAboveBaseMiB).toArray()).show("%.0f"))
+                List<LargeResult> d = ls.stream().filter(l -> l.direction().equals(dir) && l.ok()).toList();
+                md.append(" | ").append(Summary.Spread.of(d.stream().mapToDouble(LargeResult::peakHeapMiB).toArray()).show("%.0f"))
+                        .append(" (").append(Summary.Spread.of(d.stream().mapToDouble(LargeResult::peakAboveBaseMiB).toArray()).show("%.0f"))
                         .append(")");
             }
             for (String dir : List.of("upload", "download")) {
-                List<RunRecord.Large> d = ls.stream().filter(l -> l.direction().equals(dir) && l.ok()).toList();
+                List<LargeResult> d = ls.stream().filter(l -> l.direction().equals(dir) && l.ok()).toList();
                 md.append(" | ").append(Summary.Spread.of(d.stream().mapToDouble(l -> l.bytes() / 1e6 / l.seconds()).toArray()).show("%.0f"));
             }
             String problems = String.join("; ", ls.stream().filter(l -> !l.ok()).map(l -> l.direction() + ": " + l.note()).distinct().toList());
@@ -366,11 +372,11 @@ final class Report {
         md.append('\n');
     }
 
-    static String f1(double d) {
+    public static String f1(double d) {
         return Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.1f", d);
     }
 
-    static Map<String, String> labels() {
+    public static Map<String, String> labels() {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         m.put(Contender.DIRECT, "direct (no proxy)");
         m.put(Contender.STREAMPROXY, "streamproxy (Jetty 12)");

@@ -1,9 +1,12 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.load;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import dev.streamproxy.benchmark.contenders.Contender;
+import dev.streamproxy.benchmark.servers.PatternData;
 
 import org.HdrHistogram.Histogram;
 
@@ -13,7 +16,7 @@ import org.HdrHistogram.Histogram;
  * proxy JVM's counters are read just before and just after the measured phase, when the connections are idle.
  * Every phase is bounded by time and by a request count.
  */
-final class LoadRunner {
+public final class LoadRunner {
 
     private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(120);
     private static final long MAX_REQUESTS_PER_WORKER = 5_000_000;
@@ -22,7 +25,7 @@ final class LoadRunner {
     private LoadRunner() {
     }
 
-    static CellResult run(int rep, Contender c, Scenario s, int concurrency, Duration warm, Duration measure)
+    public static CellResult run(int rep, Contender c, Scenario s, int concurrency, Duration warm, Duration measure)
             throws IOException, InterruptedException {
         byte[] head = s.head(c.pathPrefix(), c.port());
         Worker[] workers = new Worker[concurrency];

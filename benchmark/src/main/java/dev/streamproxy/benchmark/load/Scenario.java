@@ -1,17 +1,19 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.load;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.streamproxy.benchmark.servers.PatternData;
+
 /** What one request of a closed-loop cell looks like. */
-enum Scenario {
+public enum Scenario {
     POST_1M("1 MiB POST", "post1m", "POST", "/sink", PatternData.CHUNK, false),
     GET_1K("1 KiB GET", "get1k", "GET", "/bytes?size=1024", 0, false),
     GET_1M("1 MiB GET", "get1m", "GET", "/bytes?size=1048576", 0, false),
     /** Two events 20 ms apart: the figure is the time to the first one; a buffering proxy shows 20 ms or more. */
     SSE_FIRST_EVENT("SSE first event", "sse-ttfe", "GET", "/sse?events=2&intervalMs=20", 0, true);
 
-    final String title;
-    final String id;
+    public final String title;
+    public final String id;
     final String method;
     final String path;
     final int bodyBytes;

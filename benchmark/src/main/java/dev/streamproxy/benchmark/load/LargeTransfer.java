@@ -1,4 +1,4 @@
-package dev.streamproxy.benchmark;
+package dev.streamproxy.benchmark.load;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -7,11 +7,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
+import dev.streamproxy.benchmark.contenders.Contender;
+import dev.streamproxy.benchmark.servers.Admin;
+import dev.streamproxy.benchmark.servers.PatternData;
+
 /**
  * One large request through a contender, upload ({@code POST /sink?crc}) or download ({@code GET /bytes?size=N}),
  * checked end to end with CRC32C, with the proxy JVM's heap sampled throughout (see {@link Admin}).
  */
-final class LargeTransfer {
+public final class LargeTransfer {
 
     private static final Map<Long, Long> EXPECTED_CRC = new ConcurrentHashMap<>();
 
@@ -22,7 +26,7 @@ final class LargeTransfer {
     private LargeTransfer() {
     }
 
-    static RunRecord.Large measure(int rep, Contender c, String direction, long bytes) {
+    public static LargeResult measure(int rep, Contender c, String direction, long bytes) {
         double peak = Double.NaN;
         double above = Double.NaN;
         long gc = 0;
@@ -43,7 +47,7 @@ final class LargeTransfer {
             boolean dead = c.process() != null && !c.process().alive();
             outcome = new Outcome(false, Double.NaN, (dead ? "proxy JVM died (see its log); " : "") + e);
         }
-        return new RunRecord.Large(rep, c.id(), direction, bytes, outcome.seconds(), peak, above, gc, outcome.ok(), outcome.note());
+        return new LargeResult(rep, c.id(), direction, bytes, outcome.seconds(), peak, above, gc, outcome.ok(), outcome.note());
     }
 
     static Outcome transfer(Contender c, String direction, long bytes) throws IOException {
