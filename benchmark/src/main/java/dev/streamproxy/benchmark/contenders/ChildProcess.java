@@ -185,6 +185,14 @@ public final class ChildProcess implements AutoCloseable {
         return kv;
     }
 
+    /** Ends the process at once with SIGKILL, as a crash would (no shutdown hooks, sockets reset by the kernel). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " survived SIGKILL for 10 s");
+        }
+    }
+
     @Override
     public void close() {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());

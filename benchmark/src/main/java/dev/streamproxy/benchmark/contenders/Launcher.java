@@ -46,11 +46,17 @@ public final class Launcher {
     }
 
     public ChildProcess upstream() throws IOException {
+        return upstream("upstream", List.of());
+    }
+
+    /** Starts an upstream JVM named {@code logName}; {@code args} are {@link Upstream}'s ({@code [port [request-log]]}). */
+    public ChildProcess upstream(String logName, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaHome.resolve("bin/java").toString());
         cmd.addAll(List.of("-Xms1g", "-Xmx1g", "-XX:+UseParallelGC"));
         cmd.addAll(List.of("-cp", classpath(p -> !p.contains("tomcat-")), Upstream.class.getName()));
-        return ChildProcess.start("upstream", cmd, logDir.resolve("upstream.log"), true, Duration.ofSeconds(60));
+        cmd.addAll(args);
+        return ChildProcess.start(logName, cmd, logDir.resolve(logName + ".log"), true, Duration.ofSeconds(60));
     }
 
     /**
@@ -59,6 +65,12 @@ public final class Launcher {
      */
     public ChildProcess contender(String logName, int upstreamPort, String proxy, String container, String threads,
                            List<String> extraArgs, List<String> extraFlags) throws IOException {
+        return contender(logName, List.of(upstreamPort), proxy, container, threads, extraArgs, extraFlags);
+    }
+
+    /** The same, with a route over several upstreams (streamproxy only). */
+    public ChildProcess contender(String logName, List<Integer> upstreamPorts, String proxy, String container,
+                                  String threads, List<String> extraArgs, List<String> extraFlags) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaHome.resolve("bin/java").toString());
         cmd.addAll(jvmFlags);
@@ -70,7 +82,7 @@ public final class Launcher {
         cmd.add("proxy=" + proxy);
         cmd.add("container=" + container);
         cmd.add("threads=" + threads);
-        cmd.add("upstream=http://127.0.0.1:" + upstreamPort);
+        cmd.add("upstream=" + String.join(",", upstreamPorts.stream().map(p -> "http://127.0.0.1:" + p).toList()));
         cmd.addAll(extraArgs);
         return ChildProcess.start(logName, cmd, logDir.resolve(logName + ".log"), true, Duration.ofSeconds(60));
     }

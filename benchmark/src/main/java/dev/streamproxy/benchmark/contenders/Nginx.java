@@ -39,7 +39,19 @@ public final class Nginx {
     }
 
     public static ChildProcess start(Path binary, int upstreamPort, Path logDir) throws IOException, InterruptedException {
-        Path dir = Files.createDirectories(logDir.resolve("nginx-prefix").toAbsolutePath());
+        return start(binary, "nginx", List.of(upstreamPort), null, logDir);
+    }
+
+    /**
+     * Starts an nginx named {@code name} (its files are {@code NAME.conf}, {@code NAME.log}, {@code NAME-prefix/} in
+     * {@code logDir}) whose upstream block has one server per port, with the given balancing directive (such as
+     * {@code least_conn}; null for nginx's default, weighted round-robin). Every other setting is the race's, and
+     * nginx's defaults for failures: {@code max_fails=1 fail_timeout=10s} per server, {@code proxy_next_upstream
+     * error timeout}.
+     */
+    public static ChildProcess start(Path binary, String name, List<Integer> upstreamPorts, String balancing,
+                                     Path logDir) throws IOException, InterruptedException {
+        Path dir = Files.createDirectories(logDir.resolve(name + "-prefix").toAbsolutePath());
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -60,8 +72,7 @@ public final class Nginx {
                     keepalive_timeout 120s;
                     client_max_body_size 0;
                     upstream backend {
-                        server 127.0.0.1:%2$d;
-                        keepalive 256;
+                %2$s        keepalive 256;
                         keepalive_requests 100000000;
                         keepalive_timeout 120s;
                     }
@@ -84,12 +95,13 @@ public final class Nginx {
                         }
                     }
                 }
-                """.formatted(dir, upstreamPort, port);
+                """.formatted(dir, upstreamBlock(upstreamPorts, balancing), port);
         Path confFile = dir.resolve("nginx.conf");
         Files.writeString(confFile, conf);
-        Files.writeString(logDir.resolve("nginx.conf"), conf);
-        ChildProcess p = ChildProcess.start("nginx", List.of(binary.toString(), "-p", dir.toString(), "-c",
-                confFile.toString()), logDir.resolve("nginx.log"), false, Duration.ZERO);
+        Files.writeString(logDir.resolve(name + ".conf"), conf);
+        Path log = logDir.resolve(name + ".log");
+        ChildProcess p = ChildProcess.start(name, List.of(binary.toString(), "-p", dir.toString(), "-c",
+                confFile.toString()), log, false, Duration.ZERO);
         // no READY line: wait until it accepts
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
@@ -98,12 +110,24 @@ public final class Nginx {
                 return p.withPort(port);
             } catch (IOException e) {
                 if (!p.alive()) {
-                    throw new IOException("nginx exited; see " + logDir.resolve("nginx.log") + " and " + dir.resolve("error.log"));
+                    throw new IOException(name + " exited; see " + log + " and " + dir.resolve("error.log"));
                 }
                 Thread.sleep(50);
             }
         }
         p.close();
-        throw new IOException("nginx did not listen on " + port);
+        throw new IOException(name + " did not listen on " + port);
+    }
+
+    /** The directives inside {@code upstream backend { }} before the keep-alive ones, indented as in the config. */
+    private static String upstreamBlock(List<Integer> ports, String balancing) {
+        StringBuilder sb = new StringBuilder();
+        if (balancing != null) {
+            sb.append("        ").append(balancing).append(";\n");
+        }
+        for (int p : ports) {
+            sb.append("        server 127.0.0.1:").append(p).append(";\n");
+        }
+        return sb.toString();
     }
 }

@@ -1,9 +1,12 @@
 package dev.streamproxy.benchmark.servers;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -13,8 +16,11 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.streamproxy.LoadBalancing;
 import dev.streamproxy.ProxyConfig;
 import dev.streamproxy.ProxyFilter;
+import dev.streamproxy.RouteStatistics;
+import dev.streamproxy.TargetStatistics;
 
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
@@ -39,13 +45,16 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  * <ul>
  *   <li>{@code proxy=streamproxy|naive|jetty-proxyservlet|smiley}</li>
  *   <li>{@code container=jetty|tomcat} (Tomcat is for streamproxy only)</li>
- *   <li>{@code upstream=http://127.0.0.1:PORT}</li>
+ *   <li>{@code upstream=http://127.0.0.1:PORT}, or several comma-separated (streamproxy only: a route over several
+ *   targets); {@code loadBalancing=least-in-flight|round-robin|random} picks streamproxy's policy</li>
  *   <li>{@code threads=platform|virtual|qtp-virtual} (virtual needs JDK 21+); {@code maxThreads=N} for platform
  *   (default: the container's own default, 200 for both); {@code maxTasks=N} for Jetty's VirtualThreadPool
  *   (its default admits 200 concurrent tasks; 0 = no cap)</li>
  *   <li>{@code maxConnections=N}: the proxy's upstream pool size (default 256 for every proxy)</li>
  * </ul>
- * Prints {@code READY port=P admin=A} when listening; the admin endpoint is {@link Admin}.
+ * Prints {@code READY port=P admin=A} when listening; the admin endpoint is {@link Admin}, whose {@code /stats} also
+ * carries streamproxy's pool and route counters ({@code routeRetries}, and {@code exchanges.PORT},
+ * {@code failures.PORT}, {@code ejections.PORT} per target).
  */
 public final class ContenderServer {
 
@@ -62,7 +71,8 @@ public final class ContenderServer {
         }
         String proxy = a.getOrDefault("proxy", "streamproxy");
         String container = a.getOrDefault("container", "jetty");
-        String target = a.get("upstream") + "/svc";
+        List<String> targets = Arrays.stream(a.get("upstream").split(",")).map(u -> u.trim() + "/svc").toList();
+        String target = String.join(", ", targets);
         String threads = a.getOrDefault("threads", "platform");
         int maxThreads = Integer.parseInt(a.getOrDefault("maxThreads", "200"));
         int maxConnections = Integer.parseInt(a.getOrDefault("maxConnections", "256"));
@@ -74,11 +84,18 @@ public final class ContenderServer {
                 return "";
             }
             var s = streamproxy[0].poolStatistics();
-            return "poolLeased=" + s.leased() + "\npoolAvailable=" + s.available() + "\npoolPending=" + s.pending() + "\n";
+            return "poolLeased=" + s.leased() + "\npoolAvailable=" + s.available() + "\npoolPending=" + s.pending() + "\n"
+                    + routeCounters(streamproxy[0].statistics());
         };
+        if (targets.size() > 1 && !proxy.equals("streamproxy")) {
+            throw new IllegalArgumentException(proxy + " takes one upstream");
+        }
+        ProxyConfig.Builder config = ProxyConfig.builder().targetUri(target).prefix(PREFIX).maxConnections(maxConnections);
+        if (a.containsKey("loadBalancing")) {
+            config.loadBalancing(LoadBalancing.parse(a.get("loadBalancing")));
+        }
         Filter filter = switch (proxy) {
-            case "streamproxy" -> streamproxy[0] = new ProxyFilter(ProxyConfig.builder()
-                    .targetUri(target).prefix(PREFIX).maxConnections(maxConnections).build());
+            case "streamproxy" -> streamproxy[0] = new ProxyFilter(config.build());
             case "naive" -> new NaiveProxyFilter(target, PREFIX);
             default -> null;
         };
@@ -90,6 +107,20 @@ public final class ContenderServer {
         System.out.println("READY port=" + port + " admin=" + adminPort);
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    private static String routeCounters(RouteStatistics route) {
+        if (route == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("routeRequests=" + route.requests() + "\nrouteRetries=" + route.retries() + "\n");
+        for (TargetStatistics t : route.targets()) {
+            int port = URI.create(t.uri()).getPort();
+            sb.append("exchanges.").append(port).append('=').append(t.exchanges()).append('\n')
+                    .append("failures.").append(port).append('=').append(t.failures()).append('\n')
+                    .append("ejections.").append(port).append('=').append(t.ejections()).append('\n');
+        }
+        return sb.toString();
     }
 
     private static int startJetty(String proxy, Filter filter, String target, String threads, int maxThreads,

@@ -1,10 +1,16 @@
 package dev.streamproxy.benchmark.servers;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
 
 import org.eclipse.jetty.http.HttpHeader;
@@ -28,7 +34,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   <li>{@code POST|PUT /svc/sink[?crc]} - drains the body; answers {@code bytes=N crc=X} (CRC32C only with ?crc)</li>
  *   <li>{@code GET /svc/sse?events=E&intervalMs=I} - E events {@code data: k t\n\n}, the first at once, then every
  *   I ms, where t is the sender's System.nanoTime() (CLOCK_MONOTONIC, comparable across processes on Linux)</li>
+ *   <li>{@code GET /svc/requests} - {@code requests=N}: the requests this process has received so far, this one
+ *   not counted (the fleet mode reads how a proxy spread its requests)</li>
  * </ul>
+ * Arguments: {@code [port [request-log]]}. With a request log, the {@code X-Bench-Id} header of every request that
+ * carries one is appended to that file as the request arrives, one per line, with a write straight to the kernel:
+ * a process killed with SIGKILL a moment later has still recorded every request that reached it.
  * Prints {@code READY port=P} when listening.
  */
 public final class Upstream extends Handler.Abstract.NonBlocking {
@@ -36,14 +47,26 @@ public final class Upstream extends Handler.Abstract.NonBlocking {
     private static final ByteBuffer PATTERN = ByteBuffer.allocateDirect(PatternData.CHUNK)
             .put(PatternData.source(), PatternData.offset(0), PatternData.CHUNK).flip();
 
+    /** The request header whose value the request log records. */
+    public static final String ID_HEADER = "X-Bench-Id";
+
+    private final LongAdder requests = new LongAdder();
+    private final FileChannel requestLog;
+
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sse-ticker");
         t.setDaemon(true);
         return t;
     });
 
+    private Upstream(FileChannel requestLog) {
+        this.requestLog = requestLog;
+    }
+
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        FileChannel requestLog = args.length > 1 ? FileChannel.open(Path.of(args[1]), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND) : null;
         QueuedThreadPool pool = new QueuedThreadPool(400, 8);
         pool.setName("upstream");
         Server server = new Server(pool);
@@ -56,7 +79,7 @@ public final class Upstream extends Handler.Abstract.NonBlocking {
         connector.setAcceptQueueSize(4096);
         connector.setIdleTimeout(300_000);
         server.addConnector(connector);
-        server.setHandler(new Upstream());
+        server.setHandler(new Upstream(requestLog));
         server.start();
         System.out.println("READY port=" + connector.getLocalPort());
         System.out.flush();
@@ -67,6 +90,14 @@ public final class Upstream extends Handler.Abstract.NonBlocking {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
         String query = request.getHttpURI().getQuery();
+        if (path.equals("/svc/requests")) {
+            text(response, callback, "requests=" + requests.sum() + "\n");
+            return true;
+        }
+        requests.increment();
+        if (requestLog != null) {
+            record(request.getHeaders().get(ID_HEADER));
+        }
         switch (path) {
             case "/svc/bytes" -> bytes(response, callback, longParam(query, "size", 1024));
             case "/svc/sink" -> drain(request, response, callback, new Sink(query != null && query.contains("crc")));
@@ -78,6 +109,26 @@ public final class Upstream extends Handler.Abstract.NonBlocking {
             }
         }
         return true;
+    }
+
+    private void record(String id) {
+        if (id == null) {
+            return;
+        }
+        try {
+            // one write per id: O_APPEND keeps concurrent lines whole, and the bytes are the kernel's once written
+            requestLog.write(ByteBuffer.wrap((id + "\n").getBytes(StandardCharsets.US_ASCII)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void text(Response response, Callback callback, String text) {
+        byte[] body = text.getBytes(StandardCharsets.US_ASCII);
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     private static void bytes(Response response, Callback callback, long size) {
