@@ -14,6 +14,7 @@ import java.net.Socket;
 final class BlockingConnection implements AutoCloseable {
 
     private final InetSocketAddress address;
+    private final int readTimeoutMs;
     private final byte[] buf = new byte[64 * 1024];
     private final ResponseParser parser = new ResponseParser(1024);
     private Socket socket;
@@ -24,14 +25,20 @@ final class BlockingConnection implements AutoCloseable {
     private int connects;
 
     BlockingConnection(InetSocketAddress address) {
+        this(address, 120_000);
+    }
+
+    /** @param readTimeoutMs the longest wait for any read (a response that stalls longer fails) */
+    BlockingConnection(InetSocketAddress address, int readTimeoutMs) {
         this.address = address;
+        this.readTimeoutMs = readTimeoutMs;
     }
 
     private void ensureOpen() throws IOException {
         if (socket == null) {
             Socket s = new Socket();
             s.setTcpNoDelay(true);
-            s.setSoTimeout(120_000);
+            s.setSoTimeout(readTimeoutMs);
             s.connect(address, 10_000);
             socket = s;
             in = s.getInputStream();

@@ -28,6 +28,12 @@ public enum Scenario {
         this.firstEvent = firstEvent;
     }
 
+    /** The body length the upstream answers a GET with (its {@code size=} parameter), or -1 when it is not fixed. */
+    long responseBytes() {
+        int i = path.indexOf("size=");
+        return method.equals("GET") && i >= 0 ? Long.parseLong(path.substring(i + 5)) : -1;
+    }
+
     /** The request line and headers, sent as they are on every request. */
     byte[] head(String pathPrefix, int port) {
         StringBuilder sb = new StringBuilder()
