@@ -11,7 +11,7 @@ import java.net.Socket;
  * is written from pre-built bytes, the response is parsed in place in a 64 KiB buffer; nothing is allocated per
  * request, so the client costs the same, and little, against every contender.
  */
-final class BlockingConnection implements AutoCloseable {
+public final class BlockingConnection implements AutoCloseable {
 
     private final InetSocketAddress address;
     private final int readTimeoutMs;
@@ -24,7 +24,7 @@ final class BlockingConnection implements AutoCloseable {
     private int lim;
     private int connects;
 
-    BlockingConnection(InetSocketAddress address) {
+    public BlockingConnection(InetSocketAddress address) {
         this(address, 120_000);
     }
 
@@ -60,7 +60,7 @@ final class BlockingConnection implements AutoCloseable {
     }
 
     /** Sends head and body (may be null), reads the whole response and returns its status. */
-    int exchange(byte[] head, byte[] body, int bodyOff, int bodyLen, ResponseParser.BodyListener listener) throws IOException {
+    public int exchange(byte[] head, byte[] body, int bodyOff, int bodyLen, ResponseParser.BodyListener listener) throws IOException {
         ensureOpen();
         try {
             out.write(head);
@@ -97,7 +97,7 @@ final class BlockingConnection implements AutoCloseable {
         return status;
     }
 
-    long lastBodyBytes() {
+    public long lastBodyBytes() {
         return parser.bodyBytes();
     }
 

@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
  * fleet. It copies only the header block; body bytes are handed to a {@link BodyListener} (or skipped) in place,
  * so a worker allocates nothing per request. Understands Content-Length, chunked, and read-to-close bodies.
  */
-final class ResponseParser {
+public final class ResponseParser {
 
     /** Receives the decoded (de-chunked) body bytes. */
-    interface BodyListener {
+    public interface BodyListener {
         BodyListener SKIP = (b, off, len) -> { };
 
         void onBody(byte[] b, int off, int len);

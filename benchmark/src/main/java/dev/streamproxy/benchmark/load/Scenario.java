@@ -16,7 +16,7 @@ public enum Scenario {
     public final String id;
     final String method;
     final String path;
-    final int bodyBytes;
+    public final int bodyBytes;
     final boolean firstEvent;
 
     Scenario(String title, String id, String method, String path, int bodyBytes, boolean firstEvent) {
@@ -35,7 +35,7 @@ public enum Scenario {
     }
 
     /** The request line and headers, sent as they are on every request. */
-    byte[] head(String pathPrefix, int port) {
+    public byte[] head(String pathPrefix, int port) {
         StringBuilder sb = new StringBuilder()
                 .append(method).append(' ').append(pathPrefix).append(path).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1:").append(port).append("\r\n")

@@ -142,6 +142,17 @@ public final class ContenderServer {
             }
             default -> pool = new QueuedThreadPool(maxThreads);
         }
+        Server server = jetty(proxy, filter, target, pool, maxConnections);
+        server.start();
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    /**
+     * The Jetty server of one contender, not started: on 127.0.0.1 and any free port, serving {@code /api/*} through
+     * {@code filter} (streamproxy or the naive filter), or through Jetty's or Smiley's proxy servlet when
+     * {@code filter} is null, to {@code target}.
+     */
+    public static Server jetty(String proxy, Filter filter, String target, ThreadPool pool, int maxConnections) {
         Server server = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
@@ -178,8 +189,7 @@ public final class ContenderServer {
         }
         context.addServlet(new ServletHolder("not-found", new NotFound()), "/");
         server.setHandler(context);
-        server.start();
-        return connector.getLocalPort();
+        return server;
     }
 
     private static int startTomcat(Filter filter, String threads, int maxThreads) throws Exception {

@@ -67,6 +67,20 @@ public final class Upstream extends Handler.Abstract.NonBlocking {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         FileChannel requestLog = args.length > 1 ? FileChannel.open(Path.of(args[1]), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.APPEND) : null;
+        Server server = start(port, requestLog);
+        System.out.println("READY port=" + ((ServerConnector) server.getConnectors()[0]).getLocalPort());
+        System.out.flush();
+        server.join();
+    }
+
+    /**
+     * Starts an upstream on 127.0.0.1 in this JVM (its threads are named {@code upstream-*}).
+     *
+     * @param port       0 for any free port
+     * @param requestLog where to record request ids, or null
+     * @return the started server; its first connector has the port
+     */
+    public static Server start(int port, FileChannel requestLog) throws Exception {
         QueuedThreadPool pool = new QueuedThreadPool(400, 8);
         pool.setName("upstream");
         Server server = new Server(pool);
@@ -81,9 +95,7 @@ public final class Upstream extends Handler.Abstract.NonBlocking {
         server.addConnector(connector);
         server.setHandler(new Upstream(requestLog));
         server.start();
-        System.out.println("READY port=" + connector.getLocalPort());
-        System.out.flush();
-        server.join();
+        return server;
     }
 
     @Override
