@@ -9,8 +9,16 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Properties;
 
+import dev.streamproxy.benchmark.contenders.Launcher;
+import dev.streamproxy.benchmark.contenders.Nginx;
+import dev.streamproxy.benchmark.report.FleetRecord;
+import dev.streamproxy.benchmark.report.FleetReport;
+import dev.streamproxy.benchmark.report.Report;
+import dev.streamproxy.benchmark.report.RunFiles;
+import dev.streamproxy.benchmark.report.RunRecord;
+
 /**
- * The benchmark's entry point: {@code java -jar benchmark/target/benchmark.jar [--quick|--huge]}. This JVM is the
+ * The benchmark's entry point: {@code java -jar benchmark/target/benchmark.jar [--quick|--huge|--profile|--fleet]}. This JVM is the
  * load generator and the conductor; the upstream and each contender run in their own processes. See README.md.
  */
 public final class Main {
@@ -37,6 +45,12 @@ public final class Main {
         if (o.mode.equals("huge")) {
             Huge.run(o, run, launcher, progress);
             progress.say("wrote " + o.out.resolve("huge.md"));
+            return;
+        }
+        if (o.mode.equals("fleet")) {
+            FleetRecord fleet = new Fleet(o, run, launcher, progress).run();
+            new FleetReport(run, fleet).write(o.out, Fleet.CLIENTS);
+            progress.say("wrote " + o.out.resolve("fleet.md") + ", fleet.csv, fleet-failover.csv, fleet-failures.csv");
             return;
         }
         if (o.mode.equals("profile")) {
@@ -78,6 +92,18 @@ public final class Main {
                 + "Jetty ProxyServlet maxConnections, Smiley http.maxConnections); Tomcat maxKeepAliveRequests=-1; "
                 + "nginx: worker_processes auto, upstream keepalive 256, proxy_request_buffering off, "
                 + "proxy_buffering off, client_body_buffer_size 64k, proxy_buffer_size 64k, access_log off");
+        if (o.mode.equals("fleet")) {
+            run.info.put("mode", run.info.get("mode") + "; failover: " + o.failoverReps + " run(s) per proxy and scenario, "
+                    + o.failoverMs + " ms each, an upstream killed at " + o.killAtMs + " ms");
+            run.info.put("upstream", o.fleetSize + " Jetty core (non-blocking) server processes (A, B, C), each -Xms1g "
+                    + "-Xmx1g -XX:+UseParallelGC, same JDK; one-target contenders use A");
+            run.info.put("settings", "every proxy at /api -> upstreams /svc, " + Fleet.CLIENTS + " clients; Jetty's "
+                    + "default 200 platform threads; streamproxy maxConnections=" + o.poolSize + " per target, everything "
+                    + "else default (loadBalancing as named, maxRetries 2, maxFails 3, failTimeout 10s, retryBufferSize "
+                    + "64KiB); nginx as in the race (worker_processes auto, upstream keepalive 256, proxy_request_buffering "
+                    + "off, proxy_buffering off, 64k buffers, access_log off), least_conn for three servers, failure "
+                    + "settings default (max_fails=1 fail_timeout=10s, proxy_next_upstream error timeout)");
+        }
     }
 
     /** The commit the run was built from, and whether proxy-filter/ had uncommitted changes. */

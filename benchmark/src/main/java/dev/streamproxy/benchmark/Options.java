@@ -9,14 +9,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.streamproxy.benchmark.load.Scenario;
+
 /**
  * Command-line options. Modes: full (default, ~20-25 min on 2 cores), {@code --quick} (~2 min, for development;
- * writes to results/quick/), {@code --huge} (10 GiB up and down through a -Xmx32m streamproxy JVM).
+ * writes to results/quick/), {@code --huge} (10 GiB up and down through a -Xmx32m streamproxy JVM), {@code --fleet}
+ * (a route over three upstreams: overhead and failover; with {@code --quick}, a short one into results/quick/).
  * Every other option is {@code --name=value}; see {@link #usage()}.
  */
 final class Options {
 
     String mode = "full";
+    /** {@code --quick}: short settings for the race, or for {@code --fleet}. */
+    boolean quick;
     Path out;
     int reps;
     long warmMs;
@@ -40,18 +45,28 @@ final class Options {
     boolean jfr;
     Path contenderJava = Path.of(System.getProperty("java.home"));
     Path virtualThreadJava;
+    /** {@code --fleet}: upstream processes behind the route, length of each failover loop, when the kill comes. */
+    int fleetSize = 3;
+    long failoverMs;
+    long killAtMs = 1000;
+    int failoverReps;
 
     static String usage() {
         return """
-                usage: java -jar benchmark/target/benchmark.jar [--quick | --huge] [--name=value ...]
+                usage: java -jar benchmark/target/benchmark.jar [--quick | --huge | --profile | --fleet [--quick]] [--name=value ...]
                   --quick                 ~2 minutes, one repetition, short windows; writes results/quick/
                   --huge                  10 GiB upload and download through streamproxy with -Xmx32m; writes huge.md
                   --report-only           redraw results.md, the charts and the snippet from the files of the last run
                   --profile               JFR allocation profile of streamproxy (Jetty, Tomcat) per scenario; writes profile.md
+                  --fleet                 one route over three upstreams: overhead against one target, and failover when
+                                          one upstream is killed (streamproxy and nginx); writes fleet.md, fleet*.csv.
+                                          With --quick: one short repetition into results/quick/
                   --out=DIR               output directory (default benchmark/results, or benchmark/results/quick)
                   --reps=N --warm-ms=N --measure-ms=N   repetitions and per-cell warm-up / measured window
                   --only=a,b              contenders: direct,streamproxy-jetty,streamproxy-tomcat,naive,
-                                          jetty-proxyservlet,smiley,nginx
+                                          jetty-proxyservlet,smiley,nginx; with --fleet: streamproxy-1,
+                                          streamproxy-least-in-flight,streamproxy-round-robin,streamproxy-random,
+                                          nginx-1,nginx-least-conn
                   --skip=a,b              phases: throughput,ttfe,held,large,ramp
                   --scenarios=a,b         closed-loop scenarios to run: post1m,get1m,get1k (default all)
                   --heap=512m             -Xms/-Xmx of every contender JVM in the race
@@ -62,6 +77,9 @@ final class Options {
                                           /usr/lib/jvm/temurin-25-jdk-amd64 when present)
                   --huge-bytes=N          size for --huge (default 10 GiB)
                   --jfr                   record JFR allocation profiles of the streamproxy JVMs (in results/logs)
+                  --failover-ms=N         --fleet: length of each failover loop (default 6000, --quick 4000)
+                  --kill-at-ms=N          --fleet: when an upstream is killed in it (default 1000)
+                  --failover-reps=N       --fleet: failover runs per proxy and scenario (default 2, --quick 1)
                 """;
     }
 
@@ -70,11 +88,15 @@ final class Options {
         Map<String, String> kv = new HashMap<>();
         for (String a : args) {
             switch (a) {
-                case "--quick" -> o.mode = "quick";
+                case "--quick" -> o.quick = true;
+                case "--fleet" -> o.mode = "fleet";
                 case "--huge" -> o.mode = "huge";
                 case "--profile" -> o.mode = "profile";
                 case "--report-only" -> o.mode = "report";
-                case "--full" -> o.mode = "full";
+                case "--full" -> {
+                    o.mode = "full";
+                    o.quick = false;
+                }
                 case "--jfr" -> o.jfr = true;
                 case "-h", "--help" -> {
                     System.out.print(usage());
@@ -89,7 +111,10 @@ final class Options {
                 }
             }
         }
-        boolean quick = o.mode.equals("quick");
+        if (o.quick && o.mode.equals("full")) {
+            o.mode = "quick";
+        }
+        boolean quick = o.quick && (o.mode.equals("quick") || o.mode.equals("fleet"));
         o.reps = quick ? 1 : 4;
         o.warmMs = quick ? 300 : 700;
         o.measureMs = quick ? 700 : 2000;
@@ -101,6 +126,8 @@ final class Options {
         o.rampLevels = quick ? new int[] {100, 400, 1600} : new int[] {100, 400, 1000, 2000, 4000, 8000};
         o.rampIntervalMs = 1000;
         o.largeBytes = quick ? 32L << 20 : 128L << 20;
+        o.failoverMs = quick ? 4000 : 6000;
+        o.failoverReps = quick ? 1 : 2;
         Path base = Files.isDirectory(Path.of("benchmark")) ? Path.of("benchmark", "results") : Path.of("results");
         o.out = quick ? base.resolve("quick") : base;
 
@@ -121,6 +148,9 @@ final class Options {
                 case "vt-java" -> o.virtualThreadJava = Path.of(v);
                 case "huge-bytes" -> o.hugeBytes = Long.parseLong(v);
                 case "held-streams" -> o.heldStreams = Integer.parseInt(v);
+                case "failover-ms" -> o.failoverMs = Long.parseLong(v);
+                case "kill-at-ms" -> o.killAtMs = Long.parseLong(v);
+                case "failover-reps" -> o.failoverReps = Integer.parseInt(v);
                 case "ramp-levels" -> o.rampLevels = java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown option --" + e.getKey() + "\n" + usage());
             }

@@ -9,6 +9,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.streamproxy.benchmark.contenders.ChildProcess;
+import dev.streamproxy.benchmark.contenders.Contender;
+import dev.streamproxy.benchmark.contenders.Launcher;
+import dev.streamproxy.benchmark.contenders.Nginx;
+import dev.streamproxy.benchmark.load.CellResult;
+import dev.streamproxy.benchmark.load.LargeResult;
+import dev.streamproxy.benchmark.load.LargeTransfer;
+import dev.streamproxy.benchmark.load.LoadRunner;
+import dev.streamproxy.benchmark.load.Scenario;
+import dev.streamproxy.benchmark.load.SseFleet;
+import dev.streamproxy.benchmark.report.Report;
+import dev.streamproxy.benchmark.report.RunRecord;
+import dev.streamproxy.benchmark.servers.ContenderServer;
+
 /**
  * The race: one upstream, every contender in its own process, scenarios run cell by cell with the contenders
  * interleaved (their order rotates each repetition), then the long-lived SSE streams, the large transfers, and the
@@ -184,7 +198,7 @@ final class Race {
 
     private void large(int rep, Contender c) {
         for (String direction : List.of("upload", "download")) {
-            RunRecord.Large r = LargeTransfer.measure(rep, c, direction, o.largeBytes);
+            LargeResult r = LargeTransfer.measure(rep, c, direction, o.largeBytes);
             run.large.add(r);
             progress.say(String.format(Locale.ROOT, "large %s %d MiB %-19s %s peak heap %.0f MiB (+%.0f) %.0f MB/s %s",
                     direction, o.largeBytes >> 20, c.id(), r.ok() ? "ok" : "FAILED", r.peakHeapMiB(), r.peakAboveBaseMiB(),

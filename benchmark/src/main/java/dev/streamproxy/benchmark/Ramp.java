@@ -5,6 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.streamproxy.benchmark.contenders.ChildProcess;
+import dev.streamproxy.benchmark.contenders.Contender;
+import dev.streamproxy.benchmark.contenders.Launcher;
+import dev.streamproxy.benchmark.load.SseFleet;
+import dev.streamproxy.benchmark.report.RunRecord;
+import dev.streamproxy.benchmark.servers.ContenderServer;
+
 /**
  * How many concurrent long-lived SSE streams one streamproxy JVM holds with every event delivered, per container
  * and thread model, on a JDK with virtual threads. Each variant climbs the levels until one is not held; the pool
