@@ -109,7 +109,7 @@ public final class Demo implements AutoCloseable {
         String u = appUrl();
         String[][] lines = {
             {"curl " + u + "/", "the app's own page (not proxied)"},
-            {"curl " + u + "/status", "the app's own servlet: each route's connection pool"},
+            {"curl " + u + "/status", "the app's own servlet: each route's counters, targets and pools"},
             {"curl -i '" + u + "/api/echo?hello=world'", "GET, echoed by the upstream as /v1/echo?hello=world"},
             {"curl -i -d 'hello proxy' " + u + "/api/echo", "POST with a body"},
             {"curl -i " + u + "/legacy/hello", "2nd route: upstream /legacy-app/hello, client's Host kept"},

@@ -19,6 +19,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -55,17 +58,16 @@ class DemoIT {
         }
     }
 
+    /** Every route, and every target of every route, is back to zero leased connections once nothing is in flight. */
     @AfterEach
     void everyRouteReturnsToZeroLeasedConnections() throws Exception {
-        String status = "";
-        for (int i = 0; i < 50; i++) {
-            status = get("/status").body();
-            if (Pattern.compile("leased=0 ").matcher(status).results().count() == 2) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("connections still leased:\n" + status);
+        AtomicReference<String> status = new AtomicReference<>("");
+        awaitTrue(Duration.ofSeconds(5), () -> {
+            status.set(get("/status").body());
+            List<String> pools = status.get().lines().filter(line -> line.contains("leased=")).toList();
+            // 2 routes, api and legacy, with one target each
+            return pools.size() == 2 + 2 && pools.stream().allMatch(line -> line.contains("leased=0 "));
+        }, () -> "connections still leased:\n" + status.get());
     }
 
     @Test
@@ -76,11 +78,23 @@ class DemoIT {
     }
 
     @Test
-    void theStatusServletListsBothRoutesWithTheirPools() throws Exception {
-        String status = get("/status").body();
-        assertTrue(status.contains("streamproxy routes: 2"), status);
-        assertTrue(status.contains("/api/*") && status.contains("max=64"), status);
-        assertTrue(status.contains("/legacy/*") && status.contains("max=8"), status);
+    void theStatusServletListsEveryRouteWithItsCountersTargetsAndPools() throws Exception {
+        HttpResponse<String> response = get("/status");
+        assertEquals(200, response.statusCode());
+        String status = response.body();
+        assertEquals("streamproxy routes: 2", status.lines().findFirst().orElse(""), status);
+        assertTrue(route(status, "api").get(0).contains("/api/*") && route(status, "api").get(0).contains("max=64"), status);
+        assertTrue(route(status, "legacy").get(0).contains("/legacy/*") && route(status, "legacy").get(0).contains("max=8"),
+                status);
+        for (String name : List.of("api", "legacy")) {
+            List<String> lines = route(status, name);
+            assertTrue(lines.get(1).matches("\\s+requests=\\d+ in-flight=\\d+ ok=\\d+ upstream-errors=\\d+ .* retries=\\d+"),
+                    status);
+            assertEquals(3, lines.size(), status);
+            assertTrue(lines.get(2).matches("\\s+target " + Pattern.quote(Demo.HOST + ":" + demo.upstreamPort())
+                    + " +weight=1 HEALTHY +in-flight=0 exchanges=\\d+ failures=0 ejections=0 +leased=0 idle=\\d+ pending=0"),
+                    status);
+        }
     }
 
     @Test
@@ -174,6 +188,34 @@ class DemoIT {
 
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** @return the lines of one route on the status page: its own line, its counters, its targets */
+    private static List<String> route(String status, String name) {
+        List<String> lines = new ArrayList<>();
+        for (String line : status.lines().toList()) {
+            if (line.startsWith(name + " ")) {
+                lines.add(line);
+            } else if (!lines.isEmpty() && line.startsWith(" ")) {
+                lines.add(line);
+            } else if (!lines.isEmpty()) {
+                break;
+            }
+        }
+        assertTrue(lines.size() >= 3, "route " + name + " with its counters and targets in:\n" + status);
+        return lines;
+    }
+
+    /** Polls {@code condition} until it holds, failing with {@code message} at the deadline. */
+    private static void awaitTrue(Duration timeout, Callable<Boolean> condition, Supplier<String> message)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.call()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(message.get());
+            }
+            Thread.sleep(20); // a poll interval, not a wait for something to happen
+        }
     }
 
     private static boolean has(String echo, String headerLine) {
