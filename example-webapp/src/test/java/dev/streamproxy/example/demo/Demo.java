@@ -118,6 +118,8 @@ public final class Demo implements AutoCloseable {
             {"curl -T /tmp/big.bin " + u + "/api/upload", "streamed upload (PUT): the upstream prints size and sha256"},
             {"curl -s '" + u + "/api/download?size=" + DOWNLOAD_SIZE + "' | sha256sum", "expect " + downloadSha256},
             {"curl -N '" + u + "/api/events?count=5'", "server-sent events, one a second, each shown as it arrives"},
+            {"curl -s " + u + "/metrics | grep streamproxy_requests",
+                "the app's Prometheus metrics: each route's requests by status and target"},
         };
         int width = 0;
         for (String[] line : lines) {

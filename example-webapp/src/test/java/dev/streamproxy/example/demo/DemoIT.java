@@ -98,6 +98,26 @@ class DemoIT {
     }
 
     @Test
+    void theMetricsServletServesEachRoutesRequestsToPrometheus() throws Exception {
+        assertEquals(200, get("/api/echo?for=metrics").statusCode());
+        // the printed line: curl -s .../metrics | grep streamproxy_requests
+        // The exchange is recorded when it ends, which may be just after the client has its answer: poll.
+        AtomicReference<HttpResponse<String>> scrape = new AtomicReference<>();
+        Pattern apiCount = Pattern.compile(
+                "^streamproxy_requests_seconds_count\\{[^}]*route=\"api\"[^}]*} [1-9][0-9.E]*$", Pattern.MULTILINE);
+        awaitTrue(Duration.ofSeconds(5), () -> {
+            scrape.set(get("/metrics"));
+            return scrape.get().statusCode() == 200 && apiCount.matcher(scrape.get().body()).find();
+        }, () -> "no streamproxy_requests_seconds_count for route api in:\n" + scrape.get().body());
+        HttpResponse<String> metrics = scrape.get();
+        String contentType = metrics.headers().firstValue("Content-Type").orElse("");
+        assertTrue(contentType.startsWith("text/plain") && contentType.contains("version=0.0.4"), contentType);
+        assertTrue(metrics.body().contains("streamproxy_requests_active{route=\"legacy\"}"), metrics.body());
+        assertTrue(demo.curlLines("0123").stream()
+                .anyMatch(line -> line.startsWith("curl -s " + demo.appUrl() + "/metrics | grep streamproxy_requests ")));
+    }
+
+    @Test
     void aGetIsEchoedByTheUpstreamUnderItsBasePathWithTheQueryIntact() throws Exception {
         HttpResponse<String> echo = get("/api/echo?hello=world&x=%2F");
         assertEquals(200, echo.statusCode());
