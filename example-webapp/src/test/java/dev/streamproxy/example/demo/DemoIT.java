@@ -19,18 +19,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the README's first command promises: every line the demo prints does what its comment says, through the
- * built WAR deployed in embedded Jetty (here on free ports, so the demo's port rewrite is exercised too).
+ * built WAR deployed in embedded Jetty (here on free ports, so the demo's port rewrite is exercised too, for both
+ * upstreams).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60)
@@ -43,7 +47,7 @@ class DemoIT {
 
     @BeforeAll
     void startDemo() throws Exception {
-        demo = Demo.start(Path.of(System.getProperty("example.war")), 0, 0);
+        demo = Demo.start(Path.of(System.getProperty("example.war")), 0, 0, 0);
         http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -65,8 +69,8 @@ class DemoIT {
         awaitTrue(Duration.ofSeconds(5), () -> {
             status.set(get("/status").body());
             List<String> pools = status.get().lines().filter(line -> line.contains("leased=")).toList();
-            // 2 routes, api and legacy, with one target each
-            return pools.size() == 2 + 2 && pools.stream().allMatch(line -> line.contains("leased=0 "));
+            // 3 routes: api and legacy with one target each, workers with two
+            return pools.size() == 3 + 4 && pools.stream().allMatch(line -> line.contains("leased=0 "));
         }, () -> "connections still leased:\n" + status.get());
     }
 
@@ -78,23 +82,95 @@ class DemoIT {
     }
 
     @Test
+    void theDemoPrintsEveryRouteAndALineForEachThingToTry() {
+        assertEquals(List.of(
+                new Demo.Route("api", "/api/*", List.of(upstream(demo.upstreamPort()) + "/v1"), null),
+                new Demo.Route("legacy", "/legacy/*", List.of(upstream(demo.upstreamPort()) + "/legacy-app"), null),
+                new Demo.Route("workers", "/workers/*",
+                        List.of(upstream(demo.upstreamPort()) + "/v1", upstream(demo.upstreamPort2()) + "/v1"),
+                        "round-robin")),
+                demo.routes());
+        List<String> lines = demo.curlLines("0123");
+        String u = demo.appUrl();
+        for (String command : List.of("curl " + u + "/status", "curl -i " + u + "/legacy/hello",
+                "for i in 1 2 3 4; do curl -s " + u + "/workers/whoami; done", "curl -i " + u + "/workers/whoami",
+                "curl -s " + u + "/metrics | grep streamproxy_requests")) {
+            assertTrue(lines.stream().anyMatch(line -> line.startsWith(command + " ")), command + " in " + lines);
+        }
+        assertTrue(lines.stream().anyMatch(line -> line.contains("/workers/whoami; done")
+                && line.contains("upstream " + demo.upstreamPort()) && line.contains("upstream " + demo.upstreamPort2())),
+                lines::toString);
+    }
+
+    @Test
     void theStatusServletListsEveryRouteWithItsCountersTargetsAndPools() throws Exception {
         HttpResponse<String> response = get("/status");
         assertEquals(200, response.statusCode());
         String status = response.body();
-        assertEquals("streamproxy routes: 2", status.lines().findFirst().orElse(""), status);
+        assertEquals("streamproxy routes: 3", status.lines().findFirst().orElse(""), status);
         assertTrue(route(status, "api").get(0).contains("/api/*") && route(status, "api").get(0).contains("max=64"), status);
         assertTrue(route(status, "legacy").get(0).contains("/legacy/*") && route(status, "legacy").get(0).contains("max=8"),
                 status);
-        for (String name : List.of("api", "legacy")) {
+        for (String name : List.of("api", "legacy", "workers")) {
             List<String> lines = route(status, name);
             assertTrue(lines.get(1).matches("\\s+requests=\\d+ in-flight=\\d+ ok=\\d+ upstream-errors=\\d+ .* retries=\\d+"),
                     status);
+        }
+        for (String name : List.of("api", "legacy")) {
+            List<String> lines = route(status, name);
             assertEquals(3, lines.size(), status);
             assertTrue(lines.get(2).matches("\\s+target " + Pattern.quote(Demo.HOST + ":" + demo.upstreamPort())
                     + " +weight=1 HEALTHY +in-flight=0 exchanges=\\d+ failures=0 ejections=0 +leased=0 idle=\\d+ pending=0"),
                     status);
         }
+    }
+
+    @Test
+    void theStatusServletShowsBothTargetsOfTheWorkersRouteHealthy() throws Exception {
+        String status = get("/status").body();
+        List<String> workers = route(status, "workers");
+        assertTrue(workers.get(0).startsWith("workers  /workers/*"), status);
+        List<String> targets = workers.stream().filter(line -> line.trim().startsWith("target ")).toList();
+        assertEquals(2, targets.size(), status);
+        for (int i = 0; i < 2; i++) {
+            int port = i == 0 ? demo.upstreamPort() : demo.upstreamPort2();
+            assertTrue(targets.get(i).matches("\\s+target " + Pattern.quote(Demo.HOST + ":" + port)
+                    + " +weight=1 HEALTHY +in-flight=0 exchanges=\\d+ failures=0 ejections=0 +leased=0 idle=\\d+ pending=0"),
+                    status);
+        }
+    }
+
+    @Test
+    void theWorkersRouteAlternatesBetweenTheTwoUpstreams() throws Exception {
+        // the printed line: for i in 1 2 3 4; do curl -s .../workers/whoami; done
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> whoami = get("/workers/whoami");
+            assertEquals(200, whoami.statusCode());
+            answers.add(whoami.body());
+        }
+        String one = "upstream " + demo.upstreamPort() + "\n";
+        String two = "upstream " + demo.upstreamPort2() + "\n";
+        assertEquals(Set.of(one, two), Set.copyOf(answers), answers::toString);
+        for (int i = 1; i < answers.size(); i++) {
+            assertNotEquals(answers.get(i - 1), answers.get(i), "round-robin alternates: " + answers);
+        }
+    }
+
+    @Test
+    void aWorkersAnswerSaysWhichUpstreamAnsweredAndCarriesTheProxysHeaders() throws Exception {
+        // the printed line: curl -i .../workers/whoami
+        HttpResponse<String> whoami = get("/workers/whoami");
+        assertEquals(200, whoami.statusCode());
+        Matcher answer = Pattern.compile("upstream (\\d+)\n").matcher(whoami.body());
+        assertTrue(answer.matches(), whoami.body());
+        assertTrue(Set.of(demo.upstreamPort(), demo.upstreamPort2()).contains(Integer.parseInt(answer.group(1))),
+                whoami.body());
+        assertEquals(Demo.HOST + ":" + answer.group(1), whoami.headers().firstValue("X-Upstream").orElse(null));
+        assertTrue(whoami.headers().firstValue("X-Request-Id").filter(id -> !id.isBlank()).isPresent(),
+                whoami.headers()::toString);
+        String timing = String.join(", ", whoami.headers().allValues("Server-Timing"));
+        assertTrue(timing.contains("upstream;dur=") && timing.contains("proxy;dur="), timing);
     }
 
     @Test
@@ -112,9 +188,7 @@ class DemoIT {
         HttpResponse<String> metrics = scrape.get();
         String contentType = metrics.headers().firstValue("Content-Type").orElse("");
         assertTrue(contentType.startsWith("text/plain") && contentType.contains("version=0.0.4"), contentType);
-        assertTrue(metrics.body().contains("streamproxy_requests_active{route=\"legacy\"}"), metrics.body());
-        assertTrue(demo.curlLines("0123").stream()
-                .anyMatch(line -> line.startsWith("curl -s " + demo.appUrl() + "/metrics | grep streamproxy_requests ")));
+        assertTrue(metrics.body().contains("streamproxy_requests_active{route=\"workers\"}"), metrics.body());
     }
 
     @Test
@@ -124,6 +198,7 @@ class DemoIT {
         assertTrue(echo.body().startsWith("upstream received: GET /v1/echo?hello=world&x=%2F HTTP/1.1"), echo.body());
         assertTrue(has(echo.body(), "X-Forwarded-Prefix: /api"), echo.body());
         assertTrue(has(echo.body(), "Host: 127.0.0.1:" + demo.upstreamPort()), echo.body());
+        assertEquals(Demo.HOST + ":" + demo.upstreamPort(), echo.headers().firstValue("X-Upstream").orElse(null));
     }
 
     @Test
@@ -224,6 +299,10 @@ class DemoIT {
         }
         assertTrue(lines.size() >= 3, "route " + name + " with its counters and targets in:\n" + status);
         return lines;
+    }
+
+    private static String upstream(int port) {
+        return "http://" + Demo.HOST + ":" + port;
     }
 
     /** Polls {@code condition} until it holds, failing with {@code message} at the deadline. */
