@@ -53,6 +53,11 @@ import java.util.Map;
  *     {@code dev.streamproxy.access}</td></tr>
  * <tr><td>{@code jmx}</td><td>true</td><td>register the route's MBean,
  *     {@code dev.streamproxy:type=Route,context=...,name=...}</td></tr>
+ * <tr><td>{@code upgradeProtocols}</td><td>{@code websocket}</td><td>comma-separated protocols an
+ *     {@code Upgrade} request may be tunnelled to once the upstream answers 101; {@code none} turns tunnelling off;
+ *     {@code h2c} is never tunnelled</td></tr>
+ * <tr><td>{@code upgradeIdleTimeout}</td><td>1h</td><td>a tunnel with no byte either way for this long is closed
+ *     on both sides</td></tr>
  * <tr><td>{@code metrics}</td><td>{@code none}</td><td>{@code micrometer}: the route's meters in Micrometer's
  *     global registry ({@code Metrics.globalRegistry}); programmatically, any registry
  *     ({@link Builder#meterRegistry})</td></tr>
@@ -145,6 +150,10 @@ public final class ProxyConfig {
     public static final boolean DEFAULT_ACCESS_LOG = false;
     /** Default {@code jmx}: true. */
     public static final boolean DEFAULT_JMX = true;
+    /** Default {@code upgradeProtocols}: WebSocket only. */
+    public static final java.util.Set<String> DEFAULT_UPGRADE_PROTOCOLS = java.util.Set.of("websocket");
+    /** Default {@code upgradeIdleTimeout}: one hour. */
+    public static final Duration DEFAULT_UPGRADE_IDLE_TIMEOUT = Duration.ofHours(1);
 
     private final List<TargetUri> targets;
     private final String prefix;
@@ -177,6 +186,8 @@ public final class ProxyConfig {
     private final boolean accessLog;
     private final boolean jmx;
     private final Object meterRegistry;
+    private final java.util.Set<String> upgradeProtocols;
+    private final Duration upgradeIdleTimeout;
 
     private ProxyConfig(Builder b) {
         this.targets = b.targets;
@@ -210,6 +221,8 @@ public final class ProxyConfig {
         this.accessLog = b.accessLog;
         this.jmx = b.jmx;
         this.meterRegistry = b.meterRegistry;
+        this.upgradeProtocols = b.upgradeProtocols;
+        this.upgradeIdleTimeout = b.upgradeIdleTimeout;
     }
 
     /** @return a builder with every setting at its default and no target */
@@ -267,7 +280,9 @@ public final class ProxyConfig {
                 .serverTiming(serverTiming)
                 .accessLog(accessLog)
                 .jmx(jmx)
-                .meterRegistryObject(meterRegistry);
+                .meterRegistryObject(meterRegistry)
+                .upgradeProtocols(upgradeProtocols)
+                .upgradeIdleTimeout(upgradeIdleTimeout);
     }
 
     /** @return the first configured target's absolute URI, including the base path (possibly empty) */
@@ -353,6 +368,16 @@ public final class ProxyConfig {
     /** @return whether the route registers its MBean */
     public boolean jmx() {
         return jmx;
+    }
+
+    /** @return protocols an {@code Upgrade} request may be tunnelled to, lower case; empty when tunnelling is off */
+    public java.util.Set<String> upgradeProtocols() {
+        return upgradeProtocols;
+    }
+
+    /** @return how long a tunnel may carry no byte either way before it is closed */
+    public Duration upgradeIdleTimeout() {
+        return upgradeIdleTimeout;
     }
 
     /**
@@ -449,7 +474,7 @@ public final class ProxyConfig {
                 + ", maxConcurrentRequests=" + maxConcurrentRequests + ", requestIdHeader=" + requestIdHeader
                 + ", serverTiming=" + serverTiming + ", accessLog=" + accessLog + ", jmx=" + jmx
                 + ", meterRegistry=" + (meterRegistry == null ? "none" : meterRegistry.getClass().getSimpleName())
-                + '}';
+                + ", upgradeProtocols=" + upgradeProtocols + ", upgradeIdleTimeout=" + upgradeIdleTimeout + '}';
     }
 
     /**
@@ -494,6 +519,8 @@ public final class ProxyConfig {
         private boolean accessLog = DEFAULT_ACCESS_LOG;
         private boolean jmx = DEFAULT_JMX;
         private Object meterRegistry;
+        private java.util.Set<String> upgradeProtocols = DEFAULT_UPGRADE_PROTOCOLS;
+        private Duration upgradeIdleTimeout = DEFAULT_UPGRADE_IDLE_TIMEOUT;
 
         private Builder() {
         }
@@ -621,6 +648,23 @@ public final class ProxyConfig {
          */
         public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry) {
             this.meterRegistry = meterRegistry;
+            return this;
+        }
+
+        /**
+         * @param upgradeProtocols protocols an {@code Upgrade} request may be tunnelled to (e.g. {@code websocket});
+         *                         empty to turn tunnelling off; {@code h2c} is refused
+         */
+        public Builder upgradeProtocols(java.util.Collection<String> upgradeProtocols) {
+            this.upgradeProtocols = upgradeProtocols == null ? null
+                    : upgradeProtocols.stream().map(p -> p == null ? null : p.trim().toLowerCase(java.util.Locale.ROOT))
+                            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            return this;
+        }
+
+        /** @param upgradeIdleTimeout positive time a tunnel may carry no byte either way */
+        public Builder upgradeIdleTimeout(Duration upgradeIdleTimeout) {
+            this.upgradeIdleTimeout = upgradeIdleTimeout;
             return this;
         }
 
@@ -798,6 +842,8 @@ public final class ProxyConfig {
                 throw new IllegalArgumentException("streamproxy: resolver must not be null: give HostResolver.SYSTEM");
             }
             ConfigValidator.requireHeaderName("requestIdHeader", requestIdHeader);
+            ConfigValidator.requireUpgradeProtocols(upgradeProtocols);
+            ConfigValidator.requirePositive("upgradeIdleTimeout", upgradeIdleTimeout);
             return new ProxyConfig(this);
         }
     }

@@ -2,6 +2,7 @@ package dev.streamproxy;
 
 import dev.streamproxy.internal.ProxyHandler;
 import dev.streamproxy.internal.client.TlsContext;
+import dev.streamproxy.internal.tunnel.Tunnels;
 import dev.streamproxy.internal.upstream.Upstreams;
 import dev.streamproxy.internal.compat.HttpCoreCheck;
 import dev.streamproxy.internal.config.ConfigValidator;
@@ -48,6 +49,7 @@ public class ProxyFilter implements Filter {
     private volatile String name = "streamproxy";
     private volatile PrefixRoute route;
     private volatile Upstreams upstreams;
+    private volatile Tunnels tunnels;
     private volatile ProxyHandler handler;
     private volatile ServletContext context;
     private volatile JmxRegistration jmx;
@@ -111,7 +113,9 @@ public class ProxyFilter implements Filter {
             LOG.warn("[{}] TLS parameters are set but no target is https: they are not used", name);
         }
         upstreams = new Upstreams(name, cfg, tls);
-        ProxyHandler h = new ProxyHandler(name, cfg, upstreams);
+        tunnels = new Tunnels(name, cfg.upgradeIdleTimeout());
+        upstreams.every(tunnels.checkInterval(), tunnels::closeIdle);
+        ProxyHandler h = new ProxyHandler(name, cfg, upstreams, tunnels);
         ServletContext ctx = filterConfig == null ? null : filterConfig.getServletContext();
         if (cfg.jmx()) {
             jmx = JmxRegistration.register(ctx == null ? "" : ctx.getContextPath(), name,
@@ -159,6 +163,8 @@ public class ProxyFilter implements Filter {
         jmx = null;
         closeQuietly(meters);
         meters = null;
+        closeQuietly(tunnels);
+        tunnels = null;
         Upstreams u = upstreams;
         upstreams = null;
         if (u != null) {

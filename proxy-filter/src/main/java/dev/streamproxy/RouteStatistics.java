@@ -16,11 +16,15 @@ import java.util.List;
  * @param retries        tries after the first
  * @param bytesIn        request body bytes read from clients
  * @param bytesOut       response body bytes written to clients
+ * @param openTunnels    upgraded connections (WebSocket) open now
+ * @param tunnelBytesUp  bytes from clients to upstreams through tunnels, since start
+ * @param tunnelBytesDown bytes from upstreams to clients through tunnels, since start
  * @param targets        every target, live ones first, then draining ones
  * @param pool           connection counts over every target (max is the per-target maximum)
  */
 public record RouteStatistics(long requests, int inFlight, long ok, long upstreamErrors, long timeouts,
                               long clientGone, long shed, long refused, long retries, long bytesIn, long bytesOut,
+                              int openTunnels, long tunnelBytesUp, long tunnelBytesDown,
                               List<TargetStatistics> targets, PoolStatistics pool) {
 
     /** Freezes the target list. */

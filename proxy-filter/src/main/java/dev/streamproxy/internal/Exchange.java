@@ -47,6 +47,7 @@ final class Exchange {
     private final List<String> failedTries = new ArrayList<>(0);
     private int retriesUsed;
     private boolean retrySlot;
+    private final boolean upgrade;
     private Target target;
     private UpstreamResponse answer;
 
@@ -59,6 +60,7 @@ final class Exchange {
         this.response = response;
         this.rest = rest;
         this.upstream = new BasicClassicHttpRequest(request.getMethod(), (String) null);
+        this.upgrade = route.upgrades.isTunnelled(request);
     }
 
     void run() throws IOException {
@@ -72,6 +74,10 @@ final class Exchange {
         try {
             attachBody(buffer);
             answer = sendUntilAnswered();
+            if (upgrade && answer.code() == 101) {
+                switchProtocols();
+                return;
+            }
             relayHead();
             commitHeadIfTheBodyWaits();
             relayBody(buffer);
@@ -103,7 +109,8 @@ final class Exchange {
 
     /** Refuses what must never be forwarded; see {@link RequestChecks}. */
     private boolean checkRequest() {
-        RequestChecks.Refusal refusal = RequestChecks.check(request, rest);
+        RequestChecks.Refusal refusal = upgrade && !"HTTP/1.1".equals(request.getProtocol())
+                ? RequestChecks.UPGRADE_OVER_HTTP2 : RequestChecks.check(request, rest);
         if (refusal == null) {
             return true;
         }
@@ -141,6 +148,11 @@ final class Exchange {
         if (route.requestIdHeader != null) {
             upstream.setHeader(route.requestIdHeader, id);
         }
+        if (upgrade) {
+            // hop-by-hop, so dropped with the client's other connection headers: asked for again on this hop
+            upstream.setHeader("Connection", "Upgrade");
+            upstream.setHeader("Upgrade", request.getHeader("Upgrade"));
+        }
         return true;
     }
 
@@ -163,7 +175,8 @@ final class Exchange {
             record.tryStarted(address(t));
             UpstreamResponse r;
             try {
-                r = route.upstreams.client().send(t.endpoint(), upstream, link);
+                r = upgrade ? route.upstreams.client().sendUpgrade(t.endpoint(), upstream)
+                        : route.upstreams.client().send(t.endpoint(), upstream, link);
             } catch (IOException e) {
                 releaseRetrySlot();
                 StreamingRequestEntity body = streamedBody();
@@ -248,6 +261,18 @@ final class Exchange {
     private boolean expectsContinue() {
         Header expect = upstream.getFirstHeader("Expect");
         return expect != null && "100-continue".equalsIgnoreCase(expect.getValue().trim());
+    }
+
+    /**
+     * The upstream agreed to switch: the client gets its {@code 101} and both connections become one tunnel. The
+     * upstream's connection is taken from the exchange, and the client's comes from the container through
+     * {@link dev.streamproxy.internal.tunnel.TunnelHandler}.
+     */
+    private void switchProtocols() throws IOException {
+        String protocol = TunnelSwitch.upgradeOf(answer);
+        TunnelSwitch.respond(route, record, request, response, answer, target.configured(), protocol);
+        TunnelSwitch.start(route, request, "[" + route.name + "] " + id, answer.takeConnection());
+        record.end(101, ExchangeRecord.Outcome.OK, 0);
     }
 
     private void relayHead() {

@@ -16,6 +16,8 @@ import dev.streamproxy.internal.observe.RequestIds;
 import dev.streamproxy.internal.observe.RouteMetrics;
 import dev.streamproxy.internal.route.PrefixRoute;
 import dev.streamproxy.internal.route.UpstreamTarget;
+import dev.streamproxy.internal.tunnel.Tunnels;
+import dev.streamproxy.internal.tunnel.UpgradeRequests;
 import dev.streamproxy.internal.upstream.Admission;
 import dev.streamproxy.internal.upstream.RetryBudget;
 import dev.streamproxy.internal.upstream.RetryPolicy;
@@ -57,6 +59,8 @@ public final class ProxyHandler {
     final ForwardedHeadersWriter forwardedHeaders;
     final LongAdder retries = new LongAdder();
     final String requestIdHeader;
+    final UpgradeRequests upgrades;
+    final Tunnels tunnels;
     private final Admission admission;
     private final LongAdder requests = new LongAdder();
     private final RouteMetrics metrics = new RouteMetrics();
@@ -69,9 +73,12 @@ public final class ProxyHandler {
      * @param name      the filter's name, for log lines
      * @param config    the validated config
      * @param upstreams the route's targets and pooled client, owned by the filter
+     * @param tunnels   the route's upgraded connections, owned by the filter
      */
-    public ProxyHandler(String name, ProxyConfig config, Upstreams upstreams) {
+    public ProxyHandler(String name, ProxyConfig config, Upstreams upstreams, Tunnels tunnels) {
         this.name = name;
+        this.tunnels = tunnels;
+        this.upgrades = new UpgradeRequests(config.upgradeProtocols());
         this.config = config;
         this.upstreams = upstreams;
         this.retryPolicy = new RetryPolicy(config.maxRetries(), config.retryOnStatus());
@@ -155,7 +162,8 @@ public final class ProxyHandler {
                 metrics.count(ExchangeRecord.Outcome.UPSTREAM_ERROR), metrics.count(ExchangeRecord.Outcome.TIMEOUT),
                 metrics.count(ExchangeRecord.Outcome.CLIENT_GONE), metrics.count(ExchangeRecord.Outcome.SHED),
                 metrics.count(ExchangeRecord.Outcome.REFUSED), retries.sum(), metrics.bytesIn(),
-                metrics.bytesOut(), upstreams.statistics(), poolStatistics());
+                metrics.bytesOut(), tunnels.openCount(), tunnels.bytesUp(), tunnels.bytesDown(),
+                upstreams.statistics(), poolStatistics());
     }
 
     /** @return connection counts over every target */

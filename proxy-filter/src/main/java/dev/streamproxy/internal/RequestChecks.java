@@ -25,6 +25,9 @@ final class RequestChecks {
     record Refusal(int status, String body, String reason) {
     }
 
+    /** An upgrade asked over HTTP/2 (or 1.0): the connection cannot switch protocols, so it is refused cleanly. */
+    static final Refusal UPGRADE_OVER_HTTP2 = new Refusal(400,
+            "400 Bad Request: Upgrade is possible over HTTP/1.1 only\n", "Upgrade over a protocol other than HTTP/1.1");
     private static final Refusal METHOD = new Refusal(405, "405 Method Not Allowed\n", null);
     private static final Refusal CODING = new Refusal(501,
             "501 Not Implemented: only Transfer-Encoding: chunked is supported\n",

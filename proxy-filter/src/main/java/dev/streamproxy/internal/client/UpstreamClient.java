@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 public final class UpstreamClient implements AutoCloseable {
 
     private final ConnectionPool pool;
+    private final Connector connector;
     /** Read by the reuse strategy only for the protocol version, which every parsed response carries. */
     private static final HttpCoreContext CONTEXT = HttpCoreContext.create();
     private static final Timeout WAIT_FOR_CONTINUE = Timeout.ofSeconds(3);
@@ -50,7 +51,7 @@ public final class UpstreamClient implements AutoCloseable {
                 .setMaxLineLength(64 * 1024)
                 .setMaxHeaderCount(256)
                 .build();
-        Connector connector = new Connector(config.connectTimeout(), config.responseTimeout(), tls, http1);
+        this.connector = new Connector(config.connectTimeout(), config.responseTimeout(), tls, http1);
         this.pool = new ConnectionPool(config.maxConnections(), connector);
         this.connectionRequestTimeout = Timeout.ofMilliseconds(config.connectionRequestTimeout().toMillis());
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
@@ -85,6 +86,32 @@ public final class UpstreamClient implements AutoCloseable {
             throw new UpstreamIOException(endpoint, lease.reused(), progress.responseHead, e);
         }
         return new UpstreamResponse(this, lease, request, head);
+    }
+
+    /**
+     * Sends an upgrade request on a connection of its own, made for it with the route's connect timeout and TLS
+     * settings, and returns as soon as the response head has arrived. A {@code 101} leaves the connection ready to
+     * be taken over ({@link UpstreamResponse#takeConnection()}); any other answer is read like a pooled one and the
+     * connection is closed at its end. (HttpCore's pool and exchange treat 101 as an interim response and read on,
+     * so an upgrade never goes through them.)
+     *
+     * @param endpoint where to
+     * @param request  the upgrade request, without a body
+     * @return the response, to be closed by the caller unless its connection is taken over
+     * @throws UpstreamConnectException no connection could be made (nothing sent)
+     * @throws UpstreamIOException      the exchange failed after the connection was made
+     */
+    public UpstreamResponse sendUpgrade(Endpoint endpoint, ClassicHttpRequest request) throws IOException {
+        UpstreamConnection connection = connector.open(endpoint);
+        ClassicHttpResponse head;
+        Http1Exchange.Progress progress = new Http1Exchange.Progress();
+        try {
+            head = Http1Exchange.execute(connection, request, WAIT_FOR_CONTINUE, progress);
+        } catch (IOException | HttpException | RuntimeException e) {
+            connection.abort();
+            throw new UpstreamIOException(endpoint, false, progress.responseHead, e);
+        }
+        return new UpstreamResponse(this, connection, request, head);
     }
 
     void release(ConnectionPool.Lease lease, ClassicHttpRequest request, ClassicHttpResponse head, boolean complete) {

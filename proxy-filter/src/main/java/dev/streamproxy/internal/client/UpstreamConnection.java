@@ -192,6 +192,28 @@ public final class UpstreamConnection implements ModalCloseable {
         }
     }
 
+    /**
+     * A tunnel's connection: no read timeout (the tunnel's own idle timeout decides when it ends), and it is never
+     * pooled again.
+     */
+    public void keepOpenWhileIdle() {
+        try {
+            applicationSocket().setSoTimeout(0);
+        } catch (IOException e) {
+            // a socket that cannot be set is closed: the tunnel's first read will say so
+        }
+    }
+
+    /** Passes a tunnel's half-close on: no more bytes to the upstream, which may still send. */
+    public void shutdownOutput() throws IOException {
+        try {
+            applicationSocket().shutdownOutput();
+        } catch (UnsupportedOperationException e) {
+            // TLS without half-close: the upstream sees the whole connection end instead
+            abort();
+        }
+    }
+
     /** Closes at once (RST), so the upstream sees a broken exchange rather than a complete one. */
     public void abort() {
         http.close(CloseMode.IMMEDIATE);

@@ -16,6 +16,7 @@ public final class UpstreamResponse implements AutoCloseable {
 
     private final UpstreamClient client;
     private final ConnectionPool.Lease lease;
+    private final UpstreamConnection dedicated;
     private final ClassicHttpRequest request;
     private final ClassicHttpResponse head;
     private final InputStream body;
@@ -24,8 +25,20 @@ public final class UpstreamResponse implements AutoCloseable {
 
     UpstreamResponse(UpstreamClient client, ConnectionPool.Lease lease, ClassicHttpRequest request,
                      ClassicHttpResponse head) throws IOException {
+        this(client, lease, null, request, head);
+    }
+
+    /** On a connection of its own (an upgrade): the connection is closed at the end, never pooled. */
+    UpstreamResponse(UpstreamClient client, UpstreamConnection dedicated, ClassicHttpRequest request,
+                     ClassicHttpResponse head) throws IOException {
+        this(client, null, dedicated, request, head);
+    }
+
+    private UpstreamResponse(UpstreamClient client, ConnectionPool.Lease lease, UpstreamConnection dedicated,
+                             ClassicHttpRequest request, ClassicHttpResponse head) throws IOException {
         this.client = client;
         this.lease = lease;
+        this.dedicated = dedicated;
         this.request = request;
         this.head = head;
         HttpEntity entity = head.getEntity();
@@ -56,12 +69,27 @@ public final class UpstreamResponse implements AutoCloseable {
 
     /** @return true when body bytes have arrived, so reading the body will not wait for the upstream */
     public boolean bodyReady() {
-        return lease.connection().inputReady();
+        return connection().inputReady();
     }
 
-    /** @return the connection, for a tunnel after {@code 101} */
+    /** @return the connection the response came on */
     public UpstreamConnection connection() {
-        return lease.connection();
+        return dedicated != null ? dedicated : lease.connection();
+    }
+
+    /**
+     * Hands the connection over to the caller (a tunnel after {@code 101 Switching Protocols}): this response will
+     * neither close nor pool it any more.
+     *
+     * @return the connection, now the caller's
+     * @throws IllegalStateException when the response is on a pooled connection
+     */
+    public UpstreamConnection takeConnection() {
+        if (dedicated == null) {
+            throw new IllegalStateException("a pooled connection cannot be taken over");
+        }
+        finished = true;
+        return dedicated;
     }
 
     /** Discards the connection at once, whatever state the exchange is in. */
@@ -80,7 +108,11 @@ public final class UpstreamResponse implements AutoCloseable {
             return;
         }
         finished = true;
-        client.release(lease, request, head, complete);
+        if (dedicated != null) {
+            dedicated.abort();
+        } else {
+            client.release(lease, request, head, complete);
+        }
     }
 
     /** The entity's stream, minus its draining close. */

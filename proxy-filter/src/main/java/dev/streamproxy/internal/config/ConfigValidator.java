@@ -103,6 +103,20 @@ public final class ConfigValidator {
         }
     }
 
+    /** Requires protocol tokens, never {@code h2c} (which would turn the connection into HTTP/2). */
+    public static void requireUpgradeProtocols(java.util.Set<String> protocols) {
+        String form = "a comma-separated list of protocol names such as websocket, or none; h2c is never tunnelled";
+        if (protocols == null) {
+            throw invalid("upgradeProtocols", "null", form);
+        }
+        for (String p : protocols) {
+            if (p == null || p.isEmpty() || "h2c".equals(p) || !p.chars().allMatch(c -> c > 0x20 && c < 0x7f
+                    && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+                throw invalid("upgradeProtocols", String.valueOf(p), form);
+            }
+        }
+    }
+
     /** Requires response codes from 500 to 599. */
     public static void requireRetryStatuses(java.util.Set<Integer> codes) {
         if (codes == null) {

@@ -25,7 +25,7 @@ public final class InitParameterParser {
             "trustStore", "trustStorePassword", "trustStoreType", "keyStore", "keyStorePassword", "keyStoreType",
             "tlsProtocols", "loadBalancing", "dnsRefreshInterval", "maxFails", "failTimeout", "healthCheckPath",
             "healthCheckInterval", "maxRetries", "retryBufferSize", "retryOnStatus", "maxConcurrentRequests",
-            "requestIdHeader", "serverTiming", "accessLog", "jmx", "metrics");
+            "requestIdHeader", "serverTiming", "accessLog", "jmx", "metrics", "upgradeProtocols", "upgradeIdleTimeout");
 
     private InitParameterParser() {
     }
@@ -81,6 +81,9 @@ public final class InitParameterParser {
         with(params, "accessLog", v -> b.accessLog(parseBoolean("accessLog", v)));
         with(params, "jmx", v -> b.jmx(parseBoolean("jmx", v)));
         with(params, "metrics", v -> MetricsParameter.apply(v, b));
+        with(params, "upgradeProtocols", v -> b.upgradeProtocols("none".equalsIgnoreCase(v) ? List.of()
+                : splitList(v)));
+        withDuration(params, "upgradeIdleTimeout", b::upgradeIdleTimeout);
         with(params, "maxConcurrentRequests", v -> b.maxConcurrentRequests(
                 "unlimited".equalsIgnoreCase(v) ? ProxyConfig.UNLIMITED_REQUESTS : parseInt("maxConcurrentRequests", v)));
         return b.build();

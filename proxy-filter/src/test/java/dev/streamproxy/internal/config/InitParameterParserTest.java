@@ -198,7 +198,8 @@ class InitParameterParserTest {
                 "trustStore", "trustStorePassword", "trustStoreType", "keyStore", "keyStorePassword",
                 "keyStoreType", "tlsProtocols", "loadBalancing", "dnsRefreshInterval", "maxFails", "failTimeout",
                 "healthCheckPath", "healthCheckInterval", "maxRetries", "retryBufferSize", "retryOnStatus",
-                "maxConcurrentRequests", "requestIdHeader", "serverTiming", "accessLog", "jmx", "metrics"),
+                "maxConcurrentRequests", "requestIdHeader", "serverTiming", "accessLog", "jmx", "metrics",
+                "upgradeProtocols", "upgradeIdleTimeout"),
                 InitParameterParser.NAMES);
     }
 

@@ -25,7 +25,7 @@ class MicrometerMetricsTest {
     }
 
     private static RouteStatistics stats(List<TargetStatistics> targets) {
-        return new RouteStatistics(10, 4, 8, 1, 0, 1, 0, 0, 2, 1000, 2000, targets, new PoolStatistics(1, 3, 0, 64));
+        return new RouteStatistics(10, 4, 8, 1, 0, 1, 0, 0, 2, 1000, 2000, 0, 0, 0, targets, new PoolStatistics(1, 3, 0, 64));
     }
 
     @Test
