@@ -4,8 +4,8 @@ package dev.streamproxy;
  * A snapshot of one target of a route: one address of one configured {@code targetUri}.
  *
  * @param uri        the configured target URI it comes from
- * @param address    the address exchanges go to, or null when the name could not be resolved (it is then resolved
- *                   at connect time)
+ * @param address    the address and port exchanges go to ({@code 10.0.0.5:9000}, {@code [fd00::5]:9000}), or null
+ *                   while the name does not resolve (it is then resolved at connect time)
  * @param weight     its share relative to the route's other targets
  * @param state      healthy, ejected or draining
  * @param inFlight   exchanges running on it now

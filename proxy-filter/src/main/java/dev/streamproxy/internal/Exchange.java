@@ -202,8 +202,9 @@ final class Exchange {
     }
 
     private static String address(Target t) {
-        return t.endpoint().address() == null ? t.endpoint().hostName() + ":" + t.endpoint().port()
-                : t.endpoint().address().getHostAddress() + ":" + t.endpoint().port();
+        java.net.InetAddress a = t.endpoint().address();
+        String host = a == null ? t.endpoint().hostName() : a.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + t.endpoint().port();
     }
 
     private long bytesRead() {

@@ -136,7 +136,7 @@ public final class MicrometerMetrics implements ExchangeListener, AutoCloseable 
     }
 
     static String targetTag(TargetStatistics t) {
-        return t.address() == null ? t.uri() : t.address() + ":" + java.net.URI.create(t.uri()).getPort();
+        return t.address() == null ? t.uri() : t.address();
     }
 
     /** Removes every meter of the route from the registry. */

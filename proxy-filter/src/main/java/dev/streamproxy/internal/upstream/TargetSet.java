@@ -156,8 +156,13 @@ public final class TargetSet {
     private List<Endpoint> endpoints(Spec spec, Map<Endpoint, Target> previous) {
         Endpoint configured = spec.target().endpoint();
         if (isIpLiteral(configured.hostName())) {
-            return List.of(new Endpoint(configured.tls() ? "https" : "http", configured.hostName(), configured.port(),
-                    null));
+            try {
+                // a literal is its own address: no lookup happens
+                return List.of(new Endpoint(configured.tls() ? "https" : "http", configured.hostName(),
+                        configured.port(), InetAddress.getByName(configured.hostName())));
+            } catch (UnknownHostException e) {
+                return List.of(configured);
+            }
         }
         try {
             InetAddress[] addresses = resolver.resolve(configured.hostName());

@@ -89,11 +89,20 @@ public final class Upstreams implements AutoCloseable {
         List<TargetStatistics> result = new ArrayList<>();
         for (Target t : targets.all()) {
             PoolStatistics pool = client.statistics(t.endpoint());
-            result.add(new TargetStatistics(t.configured().toString(), t.endpoint().address() == null ? null
-                    : t.endpoint().address().getHostAddress(), t.weight(), t.state(now), t.inFlight(),
-                    t.exchanges(), t.failures(), t.ejections(), pool));
+            result.add(new TargetStatistics(t.configured().toString(), address(t), t.weight(), t.state(now),
+                    t.inFlight(), t.exchanges(), t.failures(), t.ejections(), pool));
         }
         return result;
+    }
+
+    /** @return {@code 10.0.0.5:9000} or {@code [fd00::5]:9000}, or null while the name does not resolve */
+    static String address(Target t) {
+        java.net.InetAddress a = t.endpoint().address();
+        if (a == null) {
+            return null;
+        }
+        String host = a.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + t.endpoint().port();
     }
 
     /** Stops the background thread, then closes every connection. */

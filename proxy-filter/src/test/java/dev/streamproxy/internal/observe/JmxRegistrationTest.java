@@ -21,7 +21,7 @@ class JmxRegistrationTest {
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
     private static RouteStatistics stats() {
-        TargetStatistics t = new TargetStatistics("http://10.0.0.5:9000/svc", "10.0.0.5", 1, TargetState.EJECTED,
+        TargetStatistics t = new TargetStatistics("http://10.0.0.5:9000/svc", "10.0.0.5:9000", 1, TargetState.EJECTED,
                 2, 10, 4, 1, new PoolStatistics(2, 1, 0, 64));
         return new RouteStatistics(12, 2, 7, 1, 1, 1, 1, 1, 3, 100, 200, 0, 0, 0, List.of(t), new PoolStatistics(2, 1, 0, 64));
     }

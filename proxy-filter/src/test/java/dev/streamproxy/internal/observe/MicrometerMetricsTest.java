@@ -30,7 +30,7 @@ class MicrometerMetricsTest {
 
     @Test
     void recordsEveryExchangeAndReadsTheRouteAndItsTargets() {
-        AtomicReference<RouteStatistics> s = new AtomicReference<>(stats(List.of(target("10.0.0.5", 1, 4))));
+        AtomicReference<RouteStatistics> s = new AtomicReference<>(stats(List.of(target("10.0.0.5:9000", 1, 4))));
         MicrometerMetrics m = new MicrometerMetrics(registry, "api", s::get);
         ExchangeRecord r = new ExchangeRecord("id", "GET", "/api/x");
         r.tryStarted("10.0.0.5:9000");
@@ -53,9 +53,9 @@ class MicrometerMetricsTest {
 
     @Test
     void perTargetMetersFollowTheTargetsAndCloseRemovesEverything() {
-        AtomicReference<RouteStatistics> s = new AtomicReference<>(stats(List.of(target("10.0.0.5", 0, 0))));
+        AtomicReference<RouteStatistics> s = new AtomicReference<>(stats(List.of(target("10.0.0.5:9000", 0, 0))));
         MicrometerMetrics m = new MicrometerMetrics(registry, "api", s::get);
-        s.set(stats(List.of(target("10.0.0.6", 2, 1))));
+        s.set(stats(List.of(target("10.0.0.6:9000", 2, 1))));
         m.syncTargets();
         assertNull(registry.find("streamproxy.upstream.failures").tag("target", "10.0.0.5:9000").functionCounter());
         assertEquals(1.0, registry.get("streamproxy.upstream.failures").tag("target", "10.0.0.6:9000")

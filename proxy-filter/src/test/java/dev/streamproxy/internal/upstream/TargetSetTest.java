@@ -66,7 +66,8 @@ class TargetSetTest {
         dns.set(new String[0]);
         TargetSet s = set("http://10.0.0.5:9000/svc", "http://[::1]:9000/svc");
         assertEquals(2, s.size());
-        assertNull(s.all().get(0).endpoint().address());
+        assertEquals("10.0.0.5", s.all().get(0).endpoint().address().getHostAddress());
+        assertEquals("10.0.0.5", s.all().get(0).endpoint().hostName());
     }
 
     @Test
