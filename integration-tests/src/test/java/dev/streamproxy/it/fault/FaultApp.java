@@ -47,6 +47,9 @@ import java.util.function.Supplier;
  *   <tr><td>both</td><td>init-params</td><td>forwardedHeaders both, nobody trusted</td></tr>
  *   <tr><td>none</td><td>init-params</td><td>forwardedHeaders none</td></tr>
  *   <tr><td>limit</td><td>init-params</td><td>maxRequestBodySize 1KiB</td></tr>
+ *   <tr><td>headers50</td><td>init-params</td><td>maxRequestHeaders 50: under every container's own header-count
+ *       limit, so that the filter's 431 is what every host answers</td></tr>
+ *   <tr><td>underscores</td><td>init-params</td><td>allowUnderscoreHeaders true</td></tr>
  *   <tr><td>wide</td><td>builder, mapped {@code /*}</td><td>sees every request of the context, so its own prefix
  *       match decides what it proxies (the container's normalisation cannot route a request around it)</td></tr>
  * </table>
@@ -61,6 +64,8 @@ public final class FaultApp extends MatrixApp {
     public static final String FILTER_400 = "400 Bad Request: ambiguous path\n";
     /** Upstream body size limit of the {@code limit} route. */
     public static final int LIMIT = 1024;
+    /** Request header lines the {@code headers50} route accepts. */
+    public static final int HEADER_LIMIT = 50;
 
     private FaultApp(Started started) {
         super(started);
@@ -90,6 +95,9 @@ public final class FaultApp extends MatrixApp {
             declared(filters, proxies, "both", target, Map.of("forwardedHeaders", "both"));
             declared(filters, proxies, "none", target, Map.of("forwardedHeaders", "none"));
             declared(filters, proxies, "limit", target, Map.of("maxRequestBodySize", "1KiB"));
+            declared(filters, proxies, "headers50", target,
+                    Map.of("maxRequestHeaders", Integer.toString(HEADER_LIMIT)));
+            declared(filters, proxies, "underscores", target, Map.of("allowUnderscoreHeaders", "true"));
             ProxyFilter wide = new ProxyFilter(route(target, "wide").build());
             filters.add(new WebApp.FilterMapping("wide", wide, "/*"));
             proxies.put("wide", () -> wide);

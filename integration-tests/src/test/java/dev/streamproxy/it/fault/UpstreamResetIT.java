@@ -6,7 +6,6 @@ import dev.streamproxy.it.support.ClientConnection;
 import dev.streamproxy.it.support.HttpHead;
 import dev.streamproxy.it.support.Payload;
 import dev.streamproxy.it.support.RawRequest;
-import dev.streamproxy.it.support.Upstream;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,17 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class UpstreamResetIT {
 
-    private static void reset(Upstream.Exchange ex) throws IOException {
-        ex.socket().setSoLinger(true, 0);
-        ex.socket().close();
-        ex.closeAfter();
-    }
-
     @FaultTest
     void aResetBeforeTheStatusLineGives502AndIsNotRetried(FaultApp app) throws Exception {
         app.upstream().handle(ex -> {
             ex.readAndRecord();
-            reset(ex);
+            ex.reset();
         });
 
         ClientView get = ClientView.of(app, RawRequest.get("/ctx/api/reset"));
@@ -96,7 +89,7 @@ class UpstreamResetIT {
             }
             ex.out().flush();
             Await.quietly(clientHasTheStart, Duration.ofSeconds(10));
-            reset(ex);
+            ex.reset();
         });
 
         try (ClientConnection c = app.connect()) {

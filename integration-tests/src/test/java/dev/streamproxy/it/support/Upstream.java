@@ -250,6 +250,13 @@ public final class Upstream implements AutoCloseable {
             closeRequested = true;
         }
 
+        /** Closes the connection now with a TCP reset (SO_LINGER 0) instead of an orderly FIN. */
+        public void reset() throws IOException {
+            socket.setSoLinger(true, 0);
+            socket.close();
+            closeRequested = true;
+        }
+
         boolean bodyFullyRead() {
             return body.finished();
         }

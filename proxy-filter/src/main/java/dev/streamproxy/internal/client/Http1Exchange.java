@@ -86,7 +86,12 @@ final class Http1Exchange {
                 ResponseFraming.check(response);
             }
             return response;
-        } catch (IOException | HttpException | RuntimeException e) {
+        } catch (IOException e) {
+            // before the close: a TLS upstream's alert may still wait in the socket, and it says more than EPIPE
+            IOException explained = progress.responseHead ? e : connection.explain(e);
+            conn.close(CloseMode.IMMEDIATE);
+            throw explained;
+        } catch (HttpException | RuntimeException e) {
             conn.close(CloseMode.IMMEDIATE);
             throw e;
         }

@@ -214,6 +214,30 @@ public final class UpstreamConnection implements ModalCloseable {
         }
     }
 
+    /**
+     * Why a TLS connection failed, when the socket only says "broken pipe": a TLS 1.3 server refuses a missing or
+     * untrusted client certificate after the handshake, with an alert that sits unread in the socket while the
+     * request's write fails. Reading it (briefly) turns the failure into the alert's own words.
+     *
+     * @param failure what the exchange saw
+     * @return the upstream's TLS alert when there is one, else {@code failure}
+     */
+    public IOException explain(IOException failure) {
+        if (tls == null || failure instanceof javax.net.ssl.SSLException
+                || !(failure instanceof java.net.SocketException)) {
+            return failure;
+        }
+        try {
+            tls.setSoTimeout(100);
+            tls.getInputStream().read();
+        } catch (javax.net.ssl.SSLException alert) {
+            return alert;
+        } catch (IOException | RuntimeException other) {
+            // nothing more to learn
+        }
+        return failure;
+    }
+
     /** Closes at once (RST), so the upstream sees a broken exchange rather than a complete one. */
     public void abort() {
         http.close(CloseMode.IMMEDIATE);
