@@ -131,14 +131,18 @@ final class Http1Exchange {
     private static void sendBody(UpstreamConnection connection, ClassicHttpRequest request)
             throws IOException, HttpException {
         HttpClientConnection conn = connection.http();
-        conn.sendRequestEntity(request);
         try {
-            conn.flush();
-        } catch (IOException e) {
-            if (!connection.stopBodyIfAnswered()) {
-                throw e;
+            conn.sendRequestEntity(request);
+            try {
+                conn.flush();
+            } catch (IOException e) {
+                if (!connection.stopBodyIfAnswered()) {
+                    throw e;
+                }
+                // the upstream answered and stopped reading: what could not be flushed is the upload it refused
             }
-            // the upstream answered and stopped reading: what could not be flushed is the upload it refused
+        } finally {
+            connection.bodyEnded();
         }
     }
 

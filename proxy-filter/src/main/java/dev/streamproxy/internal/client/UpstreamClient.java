@@ -57,6 +57,8 @@ public final class UpstreamClient implements AutoCloseable {
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
         long period = Math.max(1000, Math.min(idleTimeoutMillis / 2, 30_000));
         scheduler.scheduleWithFixedDelay(pool::closeExpired, period, period, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(connector.uploadWatch(), UploadWatch.PERIOD_MILLIS,
+                UploadWatch.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -49,8 +49,13 @@ public final class UpstreamConnection implements ModalCloseable {
     private final DefaultBHttpClientConnection http;
     private volatile SessionInputBuffer inputBuffer;
     private volatile boolean bodyStopped;
+    private final UploadWatch watch;
+    /** When the body's current socket write began (0: not in a write), for {@link UploadWatch}. */
+    private volatile long writingSince;
 
-    UpstreamConnection(Endpoint endpoint, Socket socket, SSLSocket tls, Http1Config config) throws IOException {
+    UpstreamConnection(Endpoint endpoint, Socket socket, SSLSocket tls, Http1Config config, UploadWatch watch)
+            throws IOException {
+        this.watch = watch;
         this.endpoint = endpoint;
         this.socket = socket;
         this.tls = tls;
@@ -155,6 +160,30 @@ public final class UpstreamConnection implements ModalCloseable {
             bodyStopped = true;
         }
         return bodyStopped;
+    }
+
+    /** The request body is over (sent whole, stopped, or failed): nothing for the watch to look at any more. */
+    void bodyEnded() {
+        writingSince = 0;
+        watch.ended(this);
+    }
+
+    /**
+     * Called by the watch from the route's thread: when the body's write has been blocked since before
+     * {@code blockedSince} and the upstream has answered, the write is ended (the output is shut down) so the
+     * answer can be read.
+     */
+    void stopIfBlockedByAnAnswer(long blockedSince) {
+        long since = writingSince;
+        if (since == 0 || since > blockedSince || bodyStopped || !responseWaiting()) {
+            return;
+        }
+        bodyStopped = true;
+        try {
+            applicationSocket().shutdownOutput();
+        } catch (IOException | UnsupportedOperationException e) {
+            abort(); // TLS without half-close: the answer is lost, but the upload ends rather than hangs
+        }
     }
 
     /**
@@ -291,8 +320,14 @@ public final class UpstreamConnection implements ModalCloseable {
         @Override
         public boolean isEarlyResponseDetected(ClassicHttpRequest request, HttpClientConnection connection,
                                                InputStream input, long sent, long next) {
-            return bodyStopped
+            if (sent == 0) {
+                watch.started(UpstreamConnection.this);
+            }
+            boolean stop = bodyStopped
                     || (sent / EARLY_CHECK_INTERVAL != (sent + next) / EARLY_CHECK_INTERVAL && stopBodyIfAnswered());
+            // a write is about to start; the next check (or the body's end) tells it ended
+            writingSince = stop ? 0 : System.nanoTime();
+            return stop;
         }
     }
 }
