@@ -88,12 +88,15 @@ public class StatusServlet extends HttpServlet {
     }
 
     /**
-     * @return the address and port exchanges go to; the configured host when there is no separate address (an IP
-     *         literal, or a name that did not resolve and is resolved at connect time)
+     * @return the address and port exchanges go to; the configured host and port while the name does not resolve
+     *         (it is then resolved at connect time)
      */
     private static String address(TargetStatistics t) {
-        URI uri = URI.create(t.uri().split(" ", 2)[0]); // the configured form may end with " weight=N"
-        String host = t.address() != null ? t.address() : uri.getHost();
+        if (t.address() != null) {
+            return t.address();
+        }
+        URI uri = URI.create(t.uri());
+        String host = uri.getHost();
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]"; // IPv6
         }

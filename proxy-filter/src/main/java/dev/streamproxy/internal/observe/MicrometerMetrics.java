@@ -30,6 +30,8 @@ import java.util.function.Supplier;
  * <li>{@code streamproxy.retries} (counter): tries after the first;</li>
  * <li>{@code streamproxy.bytes.in}, {@code streamproxy.bytes.out} (counters, bytes): bodies read from and written
  *     to clients;</li>
+ * <li>{@code streamproxy.tunnels.active} (gauge), {@code streamproxy.tunnels.bytes.up} and
+ *     {@code streamproxy.tunnels.bytes.down} (counters, bytes): WebSocket and other upgraded connections;</li>
  * <li>{@code streamproxy.upstream.connections} (gauge), tagged {@code target} and {@code state} ({@code leased},
  *     {@code idle}, {@code pending});</li>
  * <li>{@code streamproxy.upstream.active} (gauge), tagged {@code target}: exchanges in flight on it;</li>
@@ -70,6 +72,15 @@ public final class MicrometerMetrics implements ExchangeListener, AutoCloseable 
                 .register(this.registry));
         routeMeters.add(FunctionCounter.builder("streamproxy.bytes.out", this, m -> m.latest().bytesOut())
                 .tags(route).baseUnit("bytes").description("Response body bytes written to clients")
+                .register(this.registry));
+        routeMeters.add(Gauge.builder("streamproxy.tunnels.active", this, m -> m.statistics.get().openTunnels())
+                .tags(route).description("Upgraded connections (WebSocket) open").register(this.registry));
+        routeMeters.add(FunctionCounter.builder("streamproxy.tunnels.bytes.up", this, m -> m.latest().tunnelBytesUp())
+                .tags(route).baseUnit("bytes").description("Bytes from clients to upstreams through tunnels")
+                .register(this.registry));
+        routeMeters.add(FunctionCounter.builder("streamproxy.tunnels.bytes.down", this,
+                        m -> m.latest().tunnelBytesDown())
+                .tags(route).baseUnit("bytes").description("Bytes from upstreams to clients through tunnels")
                 .register(this.registry));
         this.connections = MultiGauge.builder("streamproxy.upstream.connections").tags(route)
                 .description("Pooled connections per target and state").register(this.registry);

@@ -90,6 +90,21 @@ public final class RouteMBean implements RouteMXBean {
     }
 
     @Override
+    public int getOpenTunnels() {
+        return s().openTunnels();
+    }
+
+    @Override
+    public long getTunnelBytesUp() {
+        return s().tunnelBytesUp();
+    }
+
+    @Override
+    public long getTunnelBytesDown() {
+        return s().tunnelBytesDown();
+    }
+
+    @Override
     public TargetInfo[] getTargets() {
         return s().targets().stream().map(RouteMBean::info).toArray(TargetInfo[]::new);
     }

@@ -48,6 +48,15 @@ public interface RouteMXBean {
     /** @return exchanges waiting for a connection now */
     int getPendingConnections();
 
+    /** @return upgraded connections (WebSocket) open now */
+    int getOpenTunnels();
+
+    /** @return bytes from clients to upstreams through tunnels */
+    long getTunnelBytesUp();
+
+    /** @return bytes from upstreams to clients through tunnels */
+    long getTunnelBytesDown();
+
     /** @return one entry per target */
     TargetInfo[] getTargets();
 
