@@ -1,6 +1,6 @@
 package dev.streamproxy.internal;
 
-import dev.streamproxy.internal.body.BufferPool;
+import dev.streamproxy.internal.body.CopyBuffer;
 import dev.streamproxy.internal.body.RequestBodies;
 import dev.streamproxy.internal.body.StreamingRequestEntity;
 import dev.streamproxy.internal.client.PoolTimeoutException;
@@ -68,11 +68,11 @@ final class Exchange {
             route.ended(record);
             return;
         }
-        byte[] buffer = BufferPool.acquire();
+        CopyBuffer buffer = new CopyBuffer(request.getContentLengthLong());
         route.retryBudget.exchangeStarted();
         ExchangeRecord.Outcome outcome = ExchangeRecord.Outcome.OK;
         try {
-            attachBody(buffer);
+            attachBody(buffer.bytes());
             answer = sendUntilAnswered();
             if (upgrade && answer.code() == 101) {
                 switchProtocols();
@@ -103,7 +103,7 @@ final class Exchange {
             }
             releaseRetrySlot();
             route.retryBudget.exchangeEnded();
-            BufferPool.release(buffer);
+            buffer.close();
         }
     }
 
@@ -284,7 +284,8 @@ final class Exchange {
         ResponseRelay.commitHeadIfTheBodyWaits(request, response, answer);
     }
 
-    private void relayBody(byte[] buffer) throws IOException {
+    private void relayBody(CopyBuffer buffer) throws IOException {
+        buffer.fitTo(answer.contentLength());
         ResponseRelay.body(request, response, answer, buffer, record);
     }
 

@@ -1,5 +1,6 @@
 package dev.streamproxy.internal;
 
+import dev.streamproxy.internal.body.CopyBuffer;
 import dev.streamproxy.internal.body.ResponseBodyStreamer;
 import dev.streamproxy.internal.body.StreamingRequestEntity;
 import dev.streamproxy.internal.client.UpstreamResponse;
@@ -84,7 +85,7 @@ final class ResponseRelay {
 
     /** The body, streamed as it arrives; the bytes written are counted on the record. */
     static void body(HttpServletRequest request, HttpServletResponse response, UpstreamResponse answer,
-                     byte[] buffer, ExchangeRecord record) throws IOException {
+                     CopyBuffer buffer, ExchangeRecord record) throws IOException {
         if (answer.body() == null || "HEAD".equals(request.getMethod())) {
             return;
         }
@@ -94,6 +95,7 @@ final class ResponseRelay {
         } catch (IOException e) {
             throw new ClientGoneException("client response unavailable: " + e, e);
         }
-        ResponseBodyStreamer.copy(answer.body(), out, buffer, record::addBytesOut);
+        // a body of unknown length is a stream until proven otherwise: it holds no buffer while it waits
+        ResponseBodyStreamer.copy(answer.body(), out, buffer, answer.contentLength() < 0, record::addBytesOut);
     }
 }

@@ -35,6 +35,59 @@ public final class ResponseBodyStreamer {
      * @param upstream the upstream entity's stream
      * @param client   the servlet output stream
      * @param buffer   the exchange's copy buffer
+     * @param stream   true for a body of unknown length (server-sent events, token streams): while it waits for its
+     *                 next bytes it holds no copy buffer, so a thousand idle streams hold none
+     * @param written  told the size of every write that reached the client, or null
+     * @return the number of bytes copied
+     * @throws ClientGoneException when the client can no longer be written to
+     * @throws IOException         when the upstream body fails
+     */
+    public static long copy(InputStream upstream, OutputStream client, CopyBuffer buffer, boolean stream,
+                            java.util.function.LongConsumer written) throws IOException {
+        long total = 0;
+        boolean idle = false;
+        while (true) {
+            byte[] b;
+            int n;
+            if (idle && stream) {
+                int first = upstream.read(); // waits for the next event without a buffer
+                if (first < 0) {
+                    break;
+                }
+                b = buffer.bytes();
+                b[0] = (byte) first;
+                int more = Math.min(upstream.available(), b.length - 1);
+                n = 1 + (more > 0 ? Math.max(0, upstream.read(b, 1, more)) : 0);
+            } else {
+                b = buffer.bytes();
+                n = upstream.read(b);
+                if (n < 0) {
+                    break;
+                }
+                if (n == 0) {
+                    continue;
+                }
+            }
+            total += n;
+            write(client, b, n);
+            if (written != null) {
+                written.accept(n);
+            }
+            idle = upstream.available() == 0;
+            if (idle) {
+                flush(client);
+                if (stream) {
+                    buffer.releaseWhileIdle();
+                }
+            }
+        }
+        return total;
+    }
+
+    /**
+     * @param upstream the upstream entity's stream
+     * @param client   the servlet output stream
+     * @param buffer   the exchange's copy buffer
      * @param written  told the size of every write that reached the client, or null
      * @return the number of bytes copied
      * @throws ClientGoneException when the client can no longer be written to

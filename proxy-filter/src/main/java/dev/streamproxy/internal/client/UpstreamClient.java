@@ -43,9 +43,10 @@ public final class UpstreamClient implements AutoCloseable {
      */
     public UpstreamClient(ProxyConfig config, TlsContext tls, ScheduledExecutorService scheduler) {
         Http1Config http1 = Http1Config.custom()
-                // smaller than the exchange's 16 KiB copy buffer, so body reads and writes of a full buffer
-                // bypass HttpCore's own buffers instead of being copied through them
-                .setBufferSize(8 * 1024)
+                // smaller than the exchange's copy buffer, so body reads and writes of a full buffer bypass
+                // HttpCore's own buffers instead of being copied through them; small, because every open
+                // connection (a held event stream: one each) keeps one for input and one for output
+                .setBufferSize(4 * 1024)
                 .setChunkSizeHint(8 * 1024)
                 // an upstream's response head is bounded like a request head is by the container
                 .setMaxLineLength(64 * 1024)
