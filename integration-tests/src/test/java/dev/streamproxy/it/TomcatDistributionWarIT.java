@@ -51,15 +51,17 @@ class TomcatDistributionWarIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("distributions")
-    void theApplicationsOwnStatusPageListsBothRoutes(Path home) throws Exception {
+    void theApplicationsOwnStatusPageListsEveryRouteAndTarget(Path home) throws Exception {
         Deployment d = DEPLOYMENTS.on(home);
 
         RawResponse r = d.send(RawRequest.get("/example/status"));
 
         assertEquals(200, r.status(), r::toString);
-        assertTrue(r.text().contains("streamproxy routes: 2"), r.text());
+        assertTrue(r.text().contains("streamproxy routes: 3"), r.text());
         assertTrue(r.text().matches("(?s).*api .*leased=0.*"), r.text());
         assertTrue(r.text().matches("(?s).*legacy .*leased=0.*"), r.text());
+        assertTrue(r.text().matches("(?s).*workers .*target 127\\.0\\.0\\.1:\\d+ .*target 127\\.0\\.0\\.1:\\d+ .*"),
+                r.text());
         assertEquals(0, d.upstream().requestCount());
     }
 

@@ -146,7 +146,9 @@ final class Exchange {
         }
         route.forwardedHeaders.write(request, upstream);
         if (route.requestIdHeader != null) {
-            upstream.setHeader(route.requestIdHeader, id);
+            // setHeader would replace only the first: a client's second and later values must go too
+            upstream.removeHeaders(route.requestIdHeader);
+            upstream.addHeader(route.requestIdHeader, id);
         }
         if (upgrade) {
             // hop-by-hop, so dropped with the client's other connection headers: asked for again on this hop
