@@ -46,7 +46,8 @@ public final class ResponseBodyStreamer {
                             java.util.function.LongConsumer written) throws IOException {
         long total = 0;
         boolean idle = false;
-        while (true) {
+        boolean ended = false;
+        while (!ended) {
             byte[] b;
             int n;
             if (idle && stream) {
@@ -67,13 +68,22 @@ public final class ResponseBodyStreamer {
                 if (n == 0) {
                     continue;
                 }
+                // what has already arrived joins this write: fewer, fuller writes cost the container less
+                int more;
+                while (n < b.length && upstream.available() > 0 && (more = upstream.read(b, n, b.length - n)) != 0) {
+                    if (more < 0) {
+                        ended = true;
+                        break;
+                    }
+                    n += more;
+                }
             }
             total += n;
             write(client, b, n);
             if (written != null) {
                 written.accept(n);
             }
-            idle = upstream.available() == 0;
+            idle = ended || upstream.available() == 0;
             if (idle) {
                 flush(client);
                 if (stream) {

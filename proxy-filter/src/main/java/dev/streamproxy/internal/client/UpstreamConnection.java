@@ -95,6 +95,18 @@ public final class UpstreamConnection implements ModalCloseable {
         return b == null ? 0 : b.length();
     }
 
+    /** @return bytes the socket holds that HttpCore has not read yet (decrypted ones only, over TLS) */
+    public int socketAvailable() {
+        if (tls == null) {
+            return Math.max(0, rawAvailable());
+        }
+        try {
+            return tls.getInputStream().available(); // raw bytes may be part of a record: only decrypted ones count
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** @return true when bytes of the response wait in HttpCore's buffer or the socket, so a read will not block */
     public boolean inputReady() {
         return bufferedInput() > 0 || rawAvailable() > 0;

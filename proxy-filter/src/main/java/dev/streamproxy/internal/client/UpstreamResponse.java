@@ -42,7 +42,7 @@ public final class UpstreamResponse implements AutoCloseable {
         this.request = request;
         this.head = head;
         HttpEntity entity = head.getEntity();
-        this.body = entity == null ? null : new BodyStream(entity.getContent());
+        this.body = entity == null ? null : new BodyStream(entity.getContent(), entity.getContentLength() >= 0);
         this.bodyEnded = entity == null;
     }
 
@@ -118,9 +118,11 @@ public final class UpstreamResponse implements AutoCloseable {
     /** The entity's stream, minus its draining close. */
     private final class BodyStream extends InputStream {
         private final InputStream in;
+        private final boolean counted;
 
-        BodyStream(InputStream in) {
+        BodyStream(InputStream in, boolean counted) {
             this.in = in;
+            this.counted = counted;
         }
 
         @Override
@@ -141,9 +143,15 @@ public final class UpstreamResponse implements AutoCloseable {
             return n;
         }
 
+        /**
+         * HttpCore counts only its own buffer, which a large read bypasses; for a body of known length every byte
+         * in the socket is body, so those count too and a copy can fill its buffer before it writes. A chunked
+         * body's socket bytes may be framing whose rest is still on its way, so there only HttpCore's count holds.
+         */
         @Override
         public int available() throws IOException {
-            return in.available();
+            int buffered = in.available();
+            return buffered > 0 || !counted || bodyEnded ? buffered : connection().socketAvailable();
         }
 
         @Override
