@@ -1,5 +1,6 @@
 package dev.streamproxy.benchmark;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,7 +124,7 @@ final class Options {
         o.heldEvents = quick ? 5 : 6;
 
         o.heldIntervalMs = 1000;
-        o.rampLevels = quick ? new int[] {100, 400, 1600} : new int[] {100, 400, 1000, 2000, 4000, 8000};
+        o.rampLevels = quick ? new int[] {100, 400, 1600} : rampLevelsWithin(openFilesLimit());
         o.rampIntervalMs = 1000;
         o.largeBytes = quick ? 32L << 20 : 128L << 20;
         o.failoverMs = quick ? 4000 : 6000;
@@ -189,5 +190,35 @@ final class Options {
     /** Events per stream so that every stream of a level is open at once for {@code heldEvents - 1} seconds or more. */
     int eventsFor(int streams) {
         return (streams + openRate - 1) / openRate + heldEvents;
+    }
+
+    /** The 10,000 streams when descriptors allow, else the most that fit. */
+    static int[] rampLevelsWithin(long openFiles) {
+        int fit = (int) Math.min(10_000, (openFiles - FD_RESERVE) / 2 / 100 * 100);
+        return java.util.stream.IntStream.of(100, 400, 1000, 2000, 4000, 8000, fit)
+                .filter(l -> l <= fit).distinct().sorted().toArray();
+    }
+
+    /** Descriptors the proxy JVM keeps besides its streams: jars, epoll, logs, the admin endpoint. */
+    static final int FD_RESERVE = 400;
+
+    /**
+     * A stream costs the proxy two descriptors (the client's socket and the upstream's), so the hard limit on open
+     * files, which a child JVM raises its soft limit to, bounds the ramp.
+     *
+     * @return the hard "Max open files" of this process, or a large number when it cannot be read
+     */
+    static long openFilesLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String hard = line.substring("Max open files".length()).trim().split("\\s+")[1];
+                    return hard.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(hard);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: assume the levels fit
+        }
+        return Long.MAX_VALUE;
     }
 }

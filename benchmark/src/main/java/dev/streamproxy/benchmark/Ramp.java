@@ -57,6 +57,13 @@ final class Ramp {
             return;
         }
         int top = o.rampLevels[o.rampLevels.length - 1];
+        long openFiles = Options.openFilesLimit();
+        if (o.mode.equals("full") && top < 10_000) {
+            run.notes.add(String.format(Locale.ROOT, "The SSE ramp stops at %d streams, not 10,000: a stream holds two "
+                    + "descriptors in the proxy JVM (the client's socket and the upstream's), and this machine's hard "
+                    + "limit on open files is %d per process (raising it needs privileges the benchmark does not have).",
+                    top, openFiles));
+        }
         Launcher vt = launcher.with(o.virtualThreadJava, o.contenderFlags(o.rampHeap));
         String jdk = vt.javaVersion();
         run.info.put("ramp JDK", jdk);
