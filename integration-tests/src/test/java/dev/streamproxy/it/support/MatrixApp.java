@@ -60,7 +60,14 @@ public abstract class MatrixApp implements AutoCloseable {
 
     /** Starts an upstream, wires the filters, starts a host of {@code kind}; on failure closes what it started. */
     protected static Started launch(HostKind kind, Wiring wiring) throws Exception {
-        Upstream upstream = Upstream.start();
+        return launch(kind, Upstream.start(), wiring);
+    }
+
+    /**
+     * Wires the filters in front of an upstream already listening (e.g. on an address of the test's choosing) and
+     * starts a host of {@code kind}; on failure closes the host and the upstream.
+     */
+    protected static Started launch(HostKind kind, Upstream upstream, Wiring wiring) throws Exception {
         ContainerHost host = null;
         try {
             Map<String, Supplier<ProxyFilter>> proxies = new LinkedHashMap<>();
