@@ -160,7 +160,7 @@ class TomcatDistributionWarIT {
     }
 
     /** Copies the WAR entry by entry, pointing its web.xml at {@code upstream} instead of the demo upstream. */
-    private static void retarget(Path war, Path target, String upstream) throws IOException {
+    static void retarget(Path war, Path target, String upstream) throws IOException {
         boolean replaced = false;
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(war));
              ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {
