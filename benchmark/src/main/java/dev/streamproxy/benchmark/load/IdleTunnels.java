@@ -24,14 +24,14 @@ import dev.streamproxy.benchmark.servers.PatternData;
 public final class IdleTunnels {
 
     private static final byte[] SMALL = WebSocketConnection.frame(WebSocketConnection.BINARY, PatternData.source(), 0, 32);
-    private static final long WAIT_MS = 10_000;
+    private static final long WAIT_MS = 5_000;
 
     /**
      * One measurement. Heap and threads are -1 without an admin endpoint (nginx); the proxy's open-tunnel counts are
      * -1 where it keeps none ({@code openTunnelsBefore}: left from earlier phases, 0 unless one leaked).
      * {@code echoed}: connections that echoed a message after the measurement; {@code closedCleanly}: those whose
      * closing handshake completed; {@code drainMs}: from the first close frame sent until the proxy counted no open
-     * tunnel (-1 when it never did within 10 s); {@code fdsLeft}: open file descriptors a second after that minus
+     * tunnel (-1 when it never did within 5 s); {@code fdsLeft}: open file descriptors a second after that minus
      * before; {@code closeWaitLeft}: client connections of the proxy's port in CLOSE-WAIT then, minus before.
      */
     public record Result(int rep, String contender, String jdk, int tunnels, int opened, double openSeconds,
@@ -139,7 +139,7 @@ public final class IdleTunnels {
         return m.getOrDefault(key, -1L);
     }
 
-    /** Polls the proxy's open-tunnel count until {@code until} holds or 10 s pass; returns the last count seen. */
+    /** Polls the proxy's open-tunnel count until {@code until} holds or 5 s pass; returns the last count seen. */
     private static long awaitOpenTunnels(Contender c, LongPredicate until) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + WAIT_MS * 1_000_000;
         long n = -1;
