@@ -95,7 +95,7 @@ public final class TunnelHandler implements HttpUpgradeHandler {
             asyncPending = null;
         }
         if (t != null) {
-            t.close("the container closed the client connection");
+            t.containerClosed();
         }
     }
 }
