@@ -28,6 +28,7 @@ public final class TunnelHandler implements HttpUpgradeHandler {
 
     @Override
     public void init(WebConnection connection) {
+        JettyStaleEnd.drop(connection); // before a pump can read
         HttpServletRequest pending;
         synchronized (this) {
             this.client = connection;
