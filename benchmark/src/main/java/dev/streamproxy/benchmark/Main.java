@@ -16,9 +16,10 @@ import dev.streamproxy.benchmark.report.FleetReport;
 import dev.streamproxy.benchmark.report.Report;
 import dev.streamproxy.benchmark.report.RunFiles;
 import dev.streamproxy.benchmark.report.RunRecord;
+import dev.streamproxy.benchmark.report.WebSocketReport;
 
 /**
- * The benchmark's entry point: {@code java -jar benchmark/target/benchmark.jar [--quick|--huge|--profile|--fleet]}. This JVM is the
+ * The benchmark's entry point: {@code java -jar benchmark/target/benchmark.jar [--quick|--huge|--profile|--fleet|--websocket]}. This JVM is the
  * load generator and the conductor; the upstream and each contender run in their own processes. See README.md.
  */
 public final class Main {
@@ -51,6 +52,11 @@ public final class Main {
             FleetRecord fleet = new Fleet(o, run, launcher, progress).run();
             new FleetReport(run, fleet).write(o.out, Fleet.CLIENTS);
             progress.say("wrote " + o.out.resolve("fleet.md") + ", fleet.csv, fleet-failover.csv, fleet-failures.csv");
+            return;
+        }
+        if (o.mode.equals("websocket")) {
+            new WebSocketReport(run, new WebSocketTunnels(o, run, launcher, progress).run()).write(o.out);
+            progress.say("wrote " + o.out.resolve("websocket.md") + ", websocket.csv, websocket-idle.csv");
             return;
         }
         if (o.mode.equals("profile")) {
@@ -103,6 +109,26 @@ public final class Main {
                     + "64KiB); nginx as in the race (worker_processes auto, upstream keepalive 256, proxy_request_buffering "
                     + "off, proxy_buffering off, 64k buffers, access_log off), least_conn for three servers, failure "
                     + "settings default (max_fails=1 fail_timeout=10s, proxy_next_upstream error timeout)");
+        }
+        if (o.mode.equals("websocket")) {
+            run.info.put("mode", run.info.get("mode") + "; idle tunnels: " + o.idleTunnels + " per measurement, "
+                    + o.idleReps + " measurement(s) per proxy and JDK");
+            run.info.put("upstream", "one Jetty core (non-blocking) server, -Xms1g -Xmx1g -XX:+UseParallelGC, same JDK; "
+                    + "WebSocket echo at /svc/ws (Jetty " + v.getProperty("jetty") + " core WebSocket API: every data "
+                    + "frame sent back as it came; no extension negotiated)");
+            run.info.put("load generator", "this JVM (" + System.getProperty("java.vm.name") + " " + Runtime.version()
+                    + "): one platform thread and one WebSocket connection (plain blocking socket) per concurrent client, "
+                    + "hand-written RFC 6455 client: pre-built masked frames, echoes parsed and checked in place, nothing "
+                    + "allocated per message; HdrHistogram round trips");
+            run.info.put("versions", "streamproxy " + v.getProperty("streamproxy") + ", Jetty " + v.getProperty("jetty")
+                    + ", Tomcat " + v.getProperty("tomcat") + ", HttpClient " + v.getProperty("httpclient5") + ", nginx "
+                    + Nginx.binary().map(Nginx::version).orElse("not installed"));
+            run.info.put("settings", "every proxy at /api/ws -> upstream /svc/ws; streamproxy with its defaults "
+                    + "(upgradeProtocols=websocket, upgradeIdleTimeout=1h; two pump threads and two 8 KiB buffers per "
+                    + "tunnel), the race's contender JVMs (container defaults, 200 platform threads; Tomcat "
+                    + "maxKeepAliveRequests=-1); nginx as in the race plus location /api/ws: proxy_http_version 1.1, "
+                    + "Upgrade $http_upgrade, Connection \"upgrade\", proxy_buffer_size 8k (streamproxy's per direction), "
+                    + "proxy_read_timeout 1h, proxy_send_timeout 1h");
         }
     }
 

@@ -15,7 +15,8 @@ import dev.streamproxy.benchmark.load.Scenario;
 /**
  * Command-line options. Modes: full (default, ~20-25 min on 2 cores), {@code --quick} (~2 min, for development;
  * writes to results/quick/), {@code --huge} (10 GiB up and down through a -Xmx32m streamproxy JVM), {@code --fleet}
- * (a route over three upstreams: overhead and failover; with {@code --quick}, a short one into results/quick/).
+ * (a route over three upstreams: overhead and failover; with {@code --quick}, a short one into results/quick/),
+ * {@code --websocket} (WebSocket tunnels: echo throughput and latency, memory per idle tunnel; also with {@code --quick}).
  * Every other option is {@code --name=value}; see {@link #usage()}.
  */
 final class Options {
@@ -51,10 +52,14 @@ final class Options {
     long failoverMs;
     long killAtMs = 1000;
     int failoverReps;
+    /** {@code --websocket}: idle tunnels opened for the memory figure, and the repetitions of that measurement. */
+    int idleTunnels;
+    int idleReps;
 
     static String usage() {
         return """
-                usage: java -jar benchmark/target/benchmark.jar [--quick | --huge | --profile | --fleet [--quick]] [--name=value ...]
+                usage: java -jar benchmark/target/benchmark.jar [--quick | --huge | --profile | --fleet [--quick]
+                                                                 | --websocket [--quick]] [--name=value ...]
                   --quick                 ~2 minutes, one repetition, short windows; writes results/quick/
                   --huge                  10 GiB upload and download through streamproxy with -Xmx32m; writes huge.md
                   --report-only           redraw results.md, the charts and the snippet from the files of the last run
@@ -62,25 +67,33 @@ final class Options {
                   --fleet                 one route over three upstreams: overhead against one target, and failover when
                                           one upstream is killed (streamproxy and nginx); writes fleet.md, fleet*.csv.
                                           With --quick: one short repetition into results/quick/
+                  --websocket             WebSocket tunnels: echo messages/s and round trip of 32 B and 64 KiB messages
+                                          through streamproxy (Jetty, Tomcat) and nginx against direct, and memory per
+                                          idle tunnel (also on --vt-java); writes websocket.md, websocket*.csv.
+                                          With --quick: one short repetition into results/quick/
                   --out=DIR               output directory (default benchmark/results, or benchmark/results/quick)
                   --reps=N --warm-ms=N --measure-ms=N   repetitions and per-cell warm-up / measured window
                   --only=a,b              contenders: direct,streamproxy-jetty,streamproxy-tomcat,naive,
                                           jetty-proxyservlet,smiley,nginx; with --fleet: streamproxy-1,
                                           streamproxy-least-in-flight,streamproxy-round-robin,streamproxy-random,
-                                          nginx-1,nginx-least-conn
-                  --skip=a,b              phases: throughput,ttfe,held,large,ramp
+                                          nginx-1,nginx-least-conn; with --websocket: direct,streamproxy-jetty,
+                                          streamproxy-tomcat,nginx
+                  --skip=a,b              phases: throughput,ttfe,held,large,ramp; with --websocket: echo,idle
                   --scenarios=a,b         closed-loop scenarios to run: post1m,get1m,get1k (default all)
                   --heap=512m             -Xms/-Xmx of every contender JVM in the race
                   --ramp-heap=2g          -Xms/-Xmx of the JVMs in the SSE concurrency ramp
                   --pool=2048             upstream connection pool size given to every Java proxy
                   --java=JAVA_HOME        JDK for the contender JVMs (default: the one running this)
-                  --vt-java=JAVA_HOME     JDK 21+ for the virtual-thread ramp (default: --java if 21+, else
+                  --vt-java=JAVA_HOME     JDK 21+ for the virtual-thread ramp and the --websocket idle tunnels on
+                                          virtual threads (default: --java if 21+, else
                                           /usr/lib/jvm/temurin-25-jdk-amd64 when present)
                   --huge-bytes=N          size for --huge (default 10 GiB)
                   --jfr                   record JFR allocation profiles of the streamproxy JVMs (in results/logs)
                   --failover-ms=N         --fleet: length of each failover loop (default 6000, --quick 4000)
                   --kill-at-ms=N          --fleet: when an upstream is killed in it (default 1000)
                   --failover-reps=N       --fleet: failover runs per proxy and scenario (default 2, --quick 1)
+                  --idle-tunnels=N        --websocket: idle tunnels per memory measurement (default 1000, --quick 200)
+                  --idle-reps=N           --websocket: memory measurements per contender and JDK (default 2, --quick 1)
                 """;
     }
 
@@ -91,6 +104,7 @@ final class Options {
             switch (a) {
                 case "--quick" -> o.quick = true;
                 case "--fleet" -> o.mode = "fleet";
+                case "--websocket" -> o.mode = "websocket";
                 case "--huge" -> o.mode = "huge";
                 case "--profile" -> o.mode = "profile";
                 case "--report-only" -> o.mode = "report";
@@ -115,7 +129,7 @@ final class Options {
         if (o.quick && o.mode.equals("full")) {
             o.mode = "quick";
         }
-        boolean quick = o.quick && (o.mode.equals("quick") || o.mode.equals("fleet"));
+        boolean quick = o.quick && (o.mode.equals("quick") || o.mode.equals("fleet") || o.mode.equals("websocket"));
         o.reps = quick ? 1 : 4;
         o.warmMs = quick ? 300 : 700;
         o.measureMs = quick ? 700 : 2000;
@@ -129,6 +143,8 @@ final class Options {
         o.largeBytes = quick ? 32L << 20 : 128L << 20;
         o.failoverMs = quick ? 4000 : 6000;
         o.failoverReps = quick ? 1 : 2;
+        o.idleTunnels = quick ? 200 : 1000;
+        o.idleReps = quick ? 1 : 2;
         Path base = Files.isDirectory(Path.of("benchmark")) ? Path.of("benchmark", "results") : Path.of("results");
         o.out = quick ? base.resolve("quick") : base;
 
@@ -152,6 +168,8 @@ final class Options {
                 case "failover-ms" -> o.failoverMs = Long.parseLong(v);
                 case "kill-at-ms" -> o.killAtMs = Long.parseLong(v);
                 case "failover-reps" -> o.failoverReps = Integer.parseInt(v);
+                case "idle-tunnels" -> o.idleTunnels = Integer.parseInt(v);
+                case "idle-reps" -> o.idleReps = Integer.parseInt(v);
                 case "ramp-levels" -> o.rampLevels = java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown option --" + e.getKey() + "\n" + usage());
             }

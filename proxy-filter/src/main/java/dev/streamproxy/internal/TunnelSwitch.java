@@ -61,11 +61,10 @@ final class TunnelSwitch {
             tunnel.closeNow("the container refused the upgrade: " + e);
             throw new IOException("the container refused the upgrade: " + e, e);
         }
-        if (request.isAsyncStarted()) {
-            // Jetty puts an upgraded request in async mode, whose default timeout (30 s) would end the tunnel:
-            // upgradeIdleTimeout decides instead
-            request.getAsyncContext().setTimeout(0);
-        }
+        // From here on the client's connection is the container's upgrade: nothing may fail the exchange any more
+        // (Jetty 12.1 would then find a 502 where it wants its 101, and the tunnel would be left open). So the
+        // tunnel is attached first, and the async timeout is turned off on a best-effort basis.
         handler.attach(tunnel);
+        handler.turnOffAsyncTimeout(request);
     }
 }

@@ -140,6 +140,36 @@ public final class ChildProcess implements AutoCloseable {
         return ticks * 10_000_000L; // USER_HZ = 100
     }
 
+    /** Resident memory of the process tree now (VmRSS of the process and its live descendants), from /proc, in bytes. */
+    public long rssBytes() {
+        long kib = 0;
+        for (long pid : pids()) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        kib += Long.parseLong(line.replaceAll("\\D", ""));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // process gone or not Linux
+            }
+        }
+        return kib * 1024;
+    }
+
+    /** Open file descriptors (sockets included) of the process tree now, from /proc. */
+    public long openFiles() {
+        long n = 0;
+        for (long pid : pids()) {
+            try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+                n += fds.count();
+            } catch (IOException | RuntimeException e) {
+                // process gone or not Linux
+            }
+        }
+        return n;
+    }
+
     /** Context switches (voluntary + involuntary) of every thread of the process tree so far, from /proc. */
     public long contextSwitches() {
         long n = 0;

@@ -12,6 +12,8 @@ import java.util.Optional;
  * nginx tuned for this job, when the machine has it: HTTP/1.1 to a keep-alive upstream pool, no request or response
  * buffering (streamed both ways, like the Java proxies), 64 KiB body and proxy buffers (its one-page defaults roughly
  * halve its 1 MiB throughput), no access log, keep-alive without a request limit on either side, one worker per core.
+ * {@code /api/ws} is the WebSocket location ({@code --websocket}): {@code Upgrade} and {@code Connection: upgrade}
+ * passed on, an hour's read and send timeouts, and 8 KiB tunnel buffers per direction, as streamproxy's.
  */
 public final class Nginx {
 
@@ -92,6 +94,17 @@ public final class Nginx {
                             proxy_busy_buffers_size 128k;
                             proxy_read_timeout 300s;
                             proxy_send_timeout 300s;
+                        }
+                        location /api/ws {
+                            proxy_pass http://backend/svc/ws;
+                            proxy_http_version 1.1;
+                            proxy_set_header Upgrade $http_upgrade;
+                            proxy_set_header Connection "upgrade";
+                            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                            proxy_set_header X-Forwarded-Proto $scheme;
+                            proxy_buffer_size 8k;
+                            proxy_read_timeout 1h;
+                            proxy_send_timeout 1h;
                         }
                     }
                 }

@@ -21,7 +21,7 @@ import com.sun.net.httpserver.HttpServer;
  * <ul>
  *   <li>{@code /stats}: allocatedBytes (all threads, ever, incl. ended ones), heapUsed, gcCount, gcTimeMs,
  *   cpuNanos, threads</li>
- *   <li>{@code /gc}: two System.gc() calls, then stats</li>
+ *   <li>{@code /gc}: two System.gc() calls, then stats (with the contender's lines)</li>
  *   <li>{@code /peak/start}, {@code /peak/stop}: sample heap used every 2 ms in between; stop answers
  *   {@code peakHeapUsed} and {@code baseHeapUsed}</li>
  * </ul>
@@ -54,7 +54,7 @@ public final class Admin {
         server.createContext("/gc", ex -> {
             System.gc();
             System.gc();
-            reply(ex, stats());
+            reply(ex, stats() + extra.get());
         });
         server.createContext("/peak/start", ex -> reply(ex, admin.startSampling()));
         server.createContext("/peak/stop", ex -> reply(ex, admin.stopSampling()));

@@ -53,8 +53,8 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  *   <li>{@code maxConnections=N}: the proxy's upstream pool size (default 256 for every proxy)</li>
  * </ul>
  * Prints {@code READY port=P admin=A} when listening; the admin endpoint is {@link Admin}, whose {@code /stats} also
- * carries streamproxy's pool and route counters ({@code routeRetries}, and {@code exchanges.PORT},
- * {@code failures.PORT}, {@code ejections.PORT} per target).
+ * carries streamproxy's pool and route counters ({@code routeRetries}, {@code routeOpenTunnels}: WebSocket tunnels
+ * open now, and {@code exchanges.PORT}, {@code failures.PORT}, {@code ejections.PORT} per target).
  */
 public final class ContenderServer {
 
@@ -113,7 +113,8 @@ public final class ContenderServer {
         if (route == null) {
             return "";
         }
-        StringBuilder sb = new StringBuilder("routeRequests=" + route.requests() + "\nrouteRetries=" + route.retries() + "\n");
+        StringBuilder sb = new StringBuilder("routeRequests=" + route.requests() + "\nrouteRetries=" + route.retries()
+                + "\nrouteOpenTunnels=" + route.openTunnels() + "\n");
         for (TargetStatistics t : route.targets()) {
             int port = URI.create(t.uri()).getPort();
             sb.append("exchanges.").append(port).append('=').append(t.exchanges()).append('\n')

@@ -36,6 +36,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   I ms, where t is the sender's System.nanoTime() (CLOCK_MONOTONIC, comparable across processes on Linux)</li>
  *   <li>{@code GET /svc/requests} - {@code requests=N}: the requests this process has received so far, this one
  *   not counted (the fleet mode reads how a proxy spread its requests)</li>
+ *   <li>{@code GET /svc/ws} with {@code Upgrade: websocket} - a WebSocket session that echoes every data frame
+ *   ({@link WebSocketEcho}); not counted in {@code /svc/requests}</li>
  * </ul>
  * Arguments: {@code [port [request-log]]}. With a request log, the {@code X-Bench-Id} header of every request that
  * carries one is appended to that file as the request arrives, one per line, with a write straight to the kernel:
@@ -93,7 +95,7 @@ public final class Upstream extends Handler.Abstract.NonBlocking {
         connector.setAcceptQueueSize(4096);
         connector.setIdleTimeout(300_000);
         server.addConnector(connector);
-        server.setHandler(new Upstream(requestLog));
+        server.setHandler(WebSocketEcho.wrap(new Upstream(requestLog)));
         server.start();
         return server;
     }

@@ -121,5 +121,11 @@ public final class Tunnels implements AutoCloseable {
             t.close("the filter is being destroyed");
         }
         threads.shutdownNow();
+        try {
+            // a moment for the threads to end (idle ones at once), so the container does not find them running
+            threads.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
