@@ -186,7 +186,7 @@ final class Exchange {
                         body != null && body.isStarted());
                 t.record(failed.health(), System.currentTimeMillis());
                 endTry(t, e.getMessage());
-                if (!mayRetry(failed.failure(), e instanceof PoolTimeoutException)) {
+                if (!mayRetry(failed.failure(), e instanceof PoolTimeoutException, t + " " + e.getMessage())) {
                     throw e;
                 }
                 continue;
@@ -194,7 +194,8 @@ final class Exchange {
             releaseRetrySlot();
             t.record(Target.Outcome.RESPONDED, System.currentTimeMillis());
             record.responseHead();
-            if (route.retryPolicy.retriesStatus(r.code()) && mayRetry(Failure.RETRY_STATUS, false)) {
+            if (route.retryPolicy.retriesStatus(r.code())
+                    && mayRetry(Failure.RETRY_STATUS, false, t + " answered " + r.code())) {
                 r.abort();
                 endTry(t, "answered " + r.code());
                 continue;
@@ -223,7 +224,8 @@ final class Exchange {
         failedTries.add(t + " " + cause);
     }
 
-    private boolean mayRetry(Failure failure, boolean busyTarget) {
+    /** @param cause what went wrong with the try, for the log line */
+    private boolean mayRetry(Failure failure, boolean busyTarget, String cause) {
         if (busyTarget && tried.size() >= route.upstreams.targets().size()) {
             return false; // waiting again on the same full pool only delays the 503
         }
@@ -239,7 +241,7 @@ final class Exchange {
         retrySlot = true;
         route.retries.increment();
         LOG.debug("[{}] {} {} {}: try {} failed ({}), retrying: {}", route.name, id, request.getMethod(),
-                request.getRequestURI(), retriesUsed, failure, failedTries.get(failedTries.size() - 1));
+                request.getRequestURI(), retriesUsed, failure, cause);
         return true;
     }
 
