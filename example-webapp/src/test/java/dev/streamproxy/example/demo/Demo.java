@@ -36,6 +36,10 @@ public final class Demo implements AutoCloseable {
     static final int DEFAULT_UPSTREAM_PORT2 = 9091;
     /** The download size the printed curl line uses; its checksum is computed at start. */
     static final String DOWNLOAD_SIZE = "100MiB";
+    /** The Sec-WebSocket-Key of the printed handshake: RFC 6455's example key. */
+    static final String WEBSOCKET_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+    /** Commands longer than this do not push the comments of all the others to the right. */
+    private static final int MAX_ALIGNED_COMMAND = 100;
 
     private final Server upstream;
     private final Server upstream2;
@@ -136,6 +140,11 @@ public final class Demo implements AutoCloseable {
         return "http://" + HOST + ":" + appPort();
     }
 
+    /** @return the WebSocket echo through the proxy: route api, upstream path {@code /v1/ws} */
+    public String webSocketUrl() {
+        return "ws://" + HOST + ":" + appPort() + "/api/ws";
+    }
+
     /**
      * One proxy route of the running webapp, as its filter was initialised (after any port rewrite).
      *
@@ -188,10 +197,18 @@ public final class Demo implements AutoCloseable {
             {"curl -N '" + u + "/api/events?count=5'", "server-sent events, one a second, each shown as it arrives"},
             {"curl -s " + u + "/metrics | grep streamproxy_requests",
                 "the app's Prometheus metrics: each route's requests by status and target"},
+            {"curl -i -N -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13'"
+                    + " -H 'Sec-WebSocket-Key: " + WEBSOCKET_KEY + "' " + u + "/api/ws",
+                "WebSocket: the upstream's 101 relayed (Ctrl-C to end); any WebSocket client gets an echo of each"
+                        + " message from " + webSocketUrl() + ", e.g. websocat or a browser's devtools: new WebSocket('"
+                        + webSocketUrl() + "')"},
         };
+        // the column of comments lines up after the usual commands; a longer one (the WebSocket handshake) overhangs
         int width = 0;
         for (String[] line : lines) {
-            width = Math.max(width, line[0].length());
+            if (line[0].length() <= MAX_ALIGNED_COMMAND) {
+                width = Math.max(width, line[0].length());
+            }
         }
         List<String> out = new ArrayList<>();
         for (String[] line : lines) {

@@ -7,11 +7,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -21,6 +26,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -277,6 +285,92 @@ class DemoIT {
         assertTrue(spreadMillis >= 1500, "events arrived within " + spreadMillis + " ms of each other");
     }
 
+    @Test
+    void aWebSocketClientGetsEachMessageEchoedThroughTheProxy() throws Exception {
+        // the printed line's advice: any WebSocket client at ws://.../api/ws (route api, upstream /v1/ws)
+        CompletableFuture<String> echoed = new CompletableFuture<>();
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    echoed.complete(text.toString());
+                }
+                webSocket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                closed.complete(statusCode);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+                echoed.completeExceptionally(error);
+                closed.completeExceptionally(error);
+            }
+        };
+        WebSocket ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create(demo.webSocketUrl()), listener).get(10, TimeUnit.SECONDS);
+        try {
+            ws.sendText("hello through the proxy", true).get(10, TimeUnit.SECONDS);
+            assertEquals("hello through the proxy", echoed.get(10, TimeUnit.SECONDS));
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+            assertEquals(WebSocket.NORMAL_CLOSURE, closed.get(10, TimeUnit.SECONDS), "the upstream answers the close");
+        } finally {
+            ws.abort();
+        }
+    }
+
+    @Test
+    void aBrowsersHandshakeWithoutContentLengthGetsTheEchoFrameBack() throws Exception {
+        // what a browser (and the printed curl line) sends: no Content-Length, then masked frames
+        try (Socket socket = new Socket(Demo.HOST, demo.appPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(("GET /api/ws HTTP/1.1\r\nHost: " + Demo.HOST + ":" + demo.appPort() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: " + Demo.WEBSOCKET_KEY + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            // RFC 6455's example answer to its example key: the upstream's own, relayed by the proxy
+            assertTrue(has(head, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), head);
+
+            out.write(maskedFrame(0x1, "hello, frame".getBytes(StandardCharsets.UTF_8)));
+            out.flush();
+            assertEquals(0x81, in.read(), "a final text frame");
+            int length = in.read();
+            assertEquals("hello, frame".length(), length, "an unmasked frame of the echo's length");
+            assertEquals("hello, frame", new String(in.readNBytes(length), StandardCharsets.UTF_8));
+
+            out.write(maskedFrame(0x8, new byte[] {0x03, (byte) 0xe8})); // close, 1000
+            out.flush();
+            assertEquals(0x88, in.read(), "the upstream's close frame");
+            in.readNBytes(in.read()); // its status code
+            assertEquals(-1, in.read(), "then the end of the connection");
+        }
+    }
+
+    @Test
+    void theDemoPrintsAWebSocketHandshakeAndWhereToPointAWebSocketClient() {
+        String u = demo.appUrl();
+        String handshake = "curl -i -N -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13'"
+                + " -H 'Sec-WebSocket-Key: " + Demo.WEBSOCKET_KEY + "' " + u + "/api/ws";
+        List<String> lines = demo.curlLines("0123");
+        assertTrue(lines.stream().anyMatch(line -> line.startsWith(handshake + "   # ")
+                && line.contains("new WebSocket('ws://" + Demo.HOST + ":" + demo.appPort() + "/api/ws')")),
+                lines::toString);
+        assertEquals("ws://" + Demo.HOST + ":" + demo.appPort() + "/api/ws", demo.webSocketUrl());
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(demo.appUrl() + path)).timeout(Duration.ofSeconds(30));
     }
@@ -315,6 +409,31 @@ class DemoIT {
             }
             Thread.sleep(20); // a poll interval, not a wait for something to happen
         }
+    }
+
+    /** Reads a response head up to its blank line, byte by byte so no byte after it is consumed. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        for (int b; !head.toString().endsWith("\r\n\r\n"); ) {
+            if ((b = in.read()) == -1) {
+                throw new AssertionError("the connection ended within the response head: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    /** @return a client's frame (FIN set, masked as a client must) with a payload under 126 bytes */
+    private static byte[] maskedFrame(int opcode, byte[] payload) {
+        byte[] mask = {0x37, (byte) 0xfa, 0x21, 0x3d};
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) (0x80 | opcode);
+        frame[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+        }
+        return frame;
     }
 
     private static boolean has(String echo, String headerLine) {

@@ -56,7 +56,7 @@ public final class DemoMain {
                 + Runtime.version().feature() + ")");
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"example webapp", demo.appUrl() + "/", "(the example WAR, as built)"});
-        rows.add(new String[] {"demo upstream", upstreamUrl(demo.upstreamPort()), "(echo, download, events, whoami)"});
+        rows.add(new String[] {"demo upstream", upstreamUrl(demo.upstreamPort()), "(echo, download, events, whoami, ws)"});
         rows.add(new String[] {"demo upstream", upstreamUrl(demo.upstreamPort2()), "(the same service, another port)"});
         for (Demo.Route route : demo.routes()) {
             String targets = route.targets().stream().map(t -> t + "/*").collect(Collectors.joining(", "));

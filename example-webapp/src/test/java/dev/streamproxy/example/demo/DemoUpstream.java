@@ -27,6 +27,8 @@ import java.util.HexFormat;
  *   <li>{@code .../download?size=100MiB}: that many bytes of {@link DemoContent}, generated on the fly</li>
  *   <li>{@code .../events?count=N}: a server-sent-events clock, one event per second (at most an hour)</li>
  *   <li>{@code .../redirect}: a 302 to this upstream's own {@code .../echo}, which the proxy rewrites</li>
+ *   <li>{@code .../ws}, a WebSocket handshake: a WebSocket echo of every text and binary message
+ *       ({@link DemoWebSocketEcho}); the same path without a handshake is an ordinary echo</li>
  *   <li>anything else: an echo of the request line and headers as received, and the body's size and SHA-256
  *       (the body itself too when it is short); the body is read to the end before answering</li>
  * </ul>
@@ -47,7 +49,7 @@ public final class DemoUpstream {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder("demo-upstream", new UpstreamServlet()), "/*");
-        server.setHandler(context);
+        server.setHandler(DemoWebSocketEcho.wrap(context));
         server.start();
         return server;
     }

@@ -18,12 +18,13 @@ import java.util.Base64;
 /**
  * Upgrades on raw sockets, where a test needs every byte and every end of stream under its control: the client's
  * request, the raw upstream's {@code 101} (with the {@code Sec-WebSocket-Accept} a real WebSocket client checks), a
- * server's text frame, and reading to the end of a stream with a deadline.
+ * server's text frame, and reading to the end of a stream with a deadline. Public for the real Tomcat distribution's
+ * WebSocket test ({@code TomcatDistributionWarIT}).
  */
-final class RawUpgrade {
+public final class RawUpgrade {
 
     /** The key of RFC 6455's example handshake. */
-    static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+    public static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 
     private RawUpgrade() {
     }
@@ -34,13 +35,13 @@ final class RawUpgrade {
     }
 
     /** @return a WebSocket opening handshake without {@code Content-Length}, as browsers send it */
-    static RawRequest websocketWithoutContentLength(String target) {
+    public static RawRequest websocketWithoutContentLength(String target) {
         return RawRequest.get(target).header("Upgrade", "websocket").header("Connection", "Upgrade")
                 .header("Sec-WebSocket-Key", KEY).header("Sec-WebSocket-Version", "13");
     }
 
     /** The raw upstream's side: answers {@code 101} to the handshake it received, with the right accept key. */
-    static void switchProtocols(Upstream.Exchange ex) throws IOException {
+    public static void switchProtocols(Upstream.Exchange ex) throws IOException {
         String key = ex.head().first("Sec-WebSocket-Key");
         ex.writeHead(101, "Switching Protocols", "Upgrade: websocket", "Connection: Upgrade",
                 "Sec-WebSocket-Accept: " + accept(key == null ? KEY : key));
@@ -49,7 +50,7 @@ final class RawUpgrade {
     }
 
     /** @return the {@code Sec-WebSocket-Accept} for a key (RFC 6455 section 4.2.2) */
-    static String accept(String key) {
+    public static String accept(String key) {
         try {
             MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
             byte[] digest = sha1.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
@@ -61,7 +62,7 @@ final class RawUpgrade {
     }
 
     /** @return a server's unmasked text frame (FIN set) carrying {@code text}, under 126 bytes */
-    static byte[] serverTextFrame(String text) {
+    public static byte[] serverTextFrame(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         byte[] frame = new byte[payload.length + 2];
         frame[0] = (byte) 0x81;
@@ -71,8 +72,8 @@ final class RawUpgrade {
     }
 
     /** What a read to the end of a stream found: the bytes, and how it ended. */
-    record Read(String text, String end) {
-        static final String EOF = "EOF";
+    public record Read(String text, String end) {
+        public static final String EOF = "EOF";
         static final String TIMEOUT = "timeout";
 
         boolean endedCleanly() {
@@ -81,7 +82,7 @@ final class RawUpgrade {
     }
 
     /** Reads {@code in} (of {@code socket}) until its end, an error, or {@code timeout} without a byte. */
-    static Read readToEnd(Socket socket, InputStream in, Duration timeout) throws IOException {
+    public static Read readToEnd(Socket socket, InputStream in, Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
