@@ -2,7 +2,6 @@ package dev.streamproxy.benchmark.load;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.streamproxy.benchmark.contenders.Contender;
@@ -59,15 +58,11 @@ public final class EchoLoad {
             for (Worker w : workers) {
                 w.reset();
             }
-            Map<String, Long> before = c.hasAdmin() ? c.process().admin("/stats") : Map.of();
-            long cpuBefore = c.process() == null ? 0 : c.process().cpuNanos();
-            long csBefore = c.process() == null ? 0 : c.process().contextSwitches();
+            ProcessCounters before = ProcessCounters.read(c);
             long t0 = System.nanoTime();
             phase(workers, measure);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            long cpuAfter = c.process() == null ? 0 : c.process().cpuNanos();
-            long csAfter = c.process() == null ? 0 : c.process().contextSwitches();
-            Map<String, Long> after = c.hasAdmin() ? c.process().admin("/stats") : Map.of();
+            ProcessCounters after = ProcessCounters.read(c);
 
             Histogram h = new Histogram(HIGHEST_NANOS, 3);
             long messages = 0;
@@ -83,14 +78,11 @@ public final class EchoLoad {
                     firstError = w.firstError;
                 }
             }
-            double perMessage = Math.max(1, messages);
-            double alloc = c.hasAdmin() ? (after.get("allocatedBytes") - before.get("allocatedBytes")) / perMessage : Double.NaN;
-            double cpu = c.process() == null ? Double.NaN : (cpuAfter - cpuBefore) / 1e3 / perMessage;
-            double cs = c.process() == null ? Double.NaN : (csAfter - csBefore) / perMessage;
-            long gc = c.hasAdmin() ? after.get("gcCount") - before.get("gcCount") : 0;
+            ProcessCounters.PerOperation cost = before.perOperation(after, messages);
             return new CellResult(rep, size.id, concurrency, c.id(), messages, errors, seconds, messages / seconds,
                     us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)), us(h.getValueAtPercentile(99)),
-                    us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), alloc, cpu, cs, gc, connects, firstError);
+                    us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), cost.allocatedBytes(), cost.cpuMicros(),
+                    cost.contextSwitches(), cost.gcCount(), connects, firstError);
         } finally {
             for (Worker w : workers) {
                 w.disconnect(false);

@@ -169,7 +169,7 @@ public final class FaultApp extends MatrixApp {
     /**
      * Declares a {@code new ProxyFilter()} the way {@code web.xml} does: the container's {@link FilterConfig} plus
      * these init-params. The filter itself reads and validates them in {@code init}. (Also used by the upstream
-     * suite's {@code FleetApp}.)
+     * and observability suites' {@code FleetApp} and {@code ObserveApp}.)
      */
     public static final class InitParamFilter implements Filter {
         final ProxyFilter delegate;

@@ -1,22 +1,13 @@
 package dev.streamproxy.it.observe;
 
 import dev.streamproxy.ProxyFilter;
+import dev.streamproxy.it.fault.FaultApp;
 import dev.streamproxy.it.host.HostKind;
 import dev.streamproxy.it.host.WebApp;
 import dev.streamproxy.it.support.MatrixApp;
 import dev.streamproxy.it.support.Upstream;
-import jakarta.servlet.Filter;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
 
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,55 +99,8 @@ public final class ObserveApp extends MatrixApp {
         all.put("prefix", "/" + name);
         all.put("responseTimeout", "10s");
         all.putAll(params);
-        InitParamFilter f = new InitParamFilter(new ProxyFilter(), all);
+        FaultApp.InitParamFilter f = new FaultApp.InitParamFilter(new ProxyFilter(), all);
         filters.add(new WebApp.FilterMapping(name, f, "/" + name + "/*"));
-        proxies.put(name, () -> f.delegate);
-    }
-
-    /** The container's {@link FilterConfig} (name, context) with these init-params: what {@code web.xml} gives. */
-    static final class InitParamFilter implements Filter {
-        final ProxyFilter delegate;
-        private final Map<String, String> params;
-
-        InitParamFilter(ProxyFilter delegate, Map<String, String> params) {
-            this.delegate = delegate;
-            this.params = Map.copyOf(params);
-        }
-
-        @Override
-        public void init(FilterConfig container) throws ServletException {
-            delegate.init(new FilterConfig() {
-                @Override
-                public String getFilterName() {
-                    return container.getFilterName();
-                }
-
-                @Override
-                public ServletContext getServletContext() {
-                    return container.getServletContext();
-                }
-
-                @Override
-                public String getInitParameter(String name) {
-                    return params.get(name);
-                }
-
-                @Override
-                public Enumeration<String> getInitParameterNames() {
-                    return Collections.enumeration(params.keySet());
-                }
-            });
-        }
-
-        @Override
-        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
-                throws IOException, ServletException {
-            delegate.doFilter(request, response, chain);
-        }
-
-        @Override
-        public void destroy() {
-            delegate.destroy();
-        }
+        proxies.put(name, f::delegate);
     }
 }
