@@ -89,7 +89,10 @@ class JmxIT {
                 () -> assertEquals(0L, t.get("ejections")),
                 () -> assertEquals(0, t.get("inFlight")),
                 () -> assertEquals(0, t.get("leased")),
-                () -> assertEquals(1, t.get("available"), "the kept-alive connection"));
+                // kept alive: the POST's connection, and a second one when the GET was sent in the moment between
+                // the client reading the POST's last byte and that connection's return to the pool
+                () -> assertTrue((Integer) t.get("available") >= 1 && (Integer) t.get("available") <= 2,
+                        "the kept-alive connections"));
     }
 
     /**
