@@ -36,6 +36,8 @@ final class Options {
     int openRate = 1000;
     String rampHeap = "2g";
     int[] rampLevels;
+    /** {@code --ramp-variants}: run only the ramp variants whose label contains one of these (case-insensitive). */
+    List<String> rampVariants = List.of();
     int rampIntervalMs;
     long largeBytes;
     long hugeBytes = 10L << 30;
@@ -74,6 +76,7 @@ final class Options {
                   --out=DIR               output directory (default benchmark/results, or benchmark/results/quick)
                   --reps=N --warm-ms=N --measure-ms=N   repetitions and per-cell warm-up / measured window
                   --only=a,b              contenders: direct,streamproxy-jetty,streamproxy-tomcat,naive,
+                                          streamproxy-tomcat-64k (opt-in: Tomcat with 64 KiB socket buffers),
                                           jetty-proxyservlet,smiley,nginx; with --fleet: streamproxy-1,
                                           streamproxy-least-in-flight,streamproxy-round-robin,streamproxy-random,
                                           nginx-1,nginx-least-conn; with --websocket: direct,streamproxy-jetty,
@@ -82,6 +85,8 @@ final class Options {
                   --scenarios=a,b         closed-loop scenarios to run: post1m,get1m,get1k (default all)
                   --heap=512m             -Xms/-Xmx of every contender JVM in the race
                   --ramp-heap=2g          -Xms/-Xmx of the JVMs in the SSE concurrency ramp
+                  --ramp-levels=a,b       the ramp's levels (default: up to 10,000 or what open files allow)
+                  --ramp-variants=a,b     only the ramp variants whose label contains one of these, e.g. tomcat
                   --pool=2048             upstream connection pool size given to every Java proxy
                   --java=JAVA_HOME        JDK for the contender JVMs (default: the one running this)
                   --vt-java=JAVA_HOME     JDK 21+ for the virtual-thread ramp and the --websocket idle tunnels on
@@ -170,6 +175,7 @@ final class Options {
                 case "failover-reps" -> o.failoverReps = Integer.parseInt(v);
                 case "idle-tunnels" -> o.idleTunnels = Integer.parseInt(v);
                 case "idle-reps" -> o.idleReps = Integer.parseInt(v);
+                case "ramp-variants" -> o.rampVariants = List.of(v.toLowerCase(java.util.Locale.ROOT).split(","));
                 case "ramp-levels" -> o.rampLevels = java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown option --" + e.getKey() + "\n" + usage());
             }

@@ -30,6 +30,10 @@ import dev.streamproxy.benchmark.servers.ContenderServer;
  */
 final class Race {
 
+    /** The opt-in contender: streamproxy in Tomcat with 64 KiB socket application buffers ({@code --only=}). */
+    static final String TOMCAT_64K = "streamproxy-tomcat-64k";
+    static final String TOMCAT_64K_CONNECTOR = "socket.appReadBufSize=65536;socket.appWriteBufSize=65536";
+
     private final Options o;
     private final RunRecord run;
     private final Launcher launcher;
@@ -104,13 +108,18 @@ final class Race {
                 {"naive", "naive", "jetty"},
                 {"jetty-proxyservlet", "jetty-proxyservlet", "jetty"},
                 {"smiley", "smiley", "jetty"},
+                // opt-in (--only): Tomcat with the socket buffers the README recommends for large bodies
+                {TOMCAT_64K, "streamproxy", "tomcat", "tomcatConnector=" + TOMCAT_64K_CONNECTOR},
         };
         for (String[] j : jvms) {
-            if (!o.wants(j[0])) {
+            if (!o.wants(j[0]) || (j[0].equals(TOMCAT_64K) && !o.only.contains(TOMCAT_64K))) {
                 continue;
             }
             List<String> extra = o.jfr && j[1].equals("streamproxy") ? jfrFlags(j[0]) : List.of();
-            ChildProcess p = launcher.contender(j[0], upstream.port(), j[1], j[2], "platform", pool, extra);
+            List<String> args = j.length > 3 ? java.util.stream.Stream.concat(pool.stream(),
+                    java.util.stream.Stream.of(j[3])).toList()
+                    : pool;
+            ChildProcess p = launcher.contender(j[0], upstream.port(), j[1], j[2], "platform", args, extra);
             processes.add(p);
             cs.add(new Contender(j[0], labels.get(j[0]), p.port(), ContenderServer.PREFIX, p, true));
             progress.say(j[0] + " listening on " + p.port() + " (admin " + p.ready().get("admin") + ")");

@@ -79,6 +79,10 @@ final class Ramp {
                 String.join(" ", vt.jvmFlags()), top * 2, SseFleet.MAX_FIRST_EVENT_WAIT_MS,
                 SseFleet.MAX_EVENT_LATENCY_MS));
         for (Variant v : variants(o.mode.equals("full"))) {
+            String label = v.label().toLowerCase(Locale.ROOT);
+            if (!o.rampVariants.isEmpty() && o.rampVariants.stream().noneMatch(label::contains)) {
+                continue;
+            }
             List<String> args = new ArrayList<>(v.args());
             args.add("maxConnections=" + top * 2);
             String settings = String.join(" ", args) + ", threads=" + v.threads();

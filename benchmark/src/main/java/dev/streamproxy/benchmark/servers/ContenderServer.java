@@ -101,7 +101,7 @@ public final class ContenderServer {
         };
 
         int port = container.equals("tomcat")
-                ? startTomcat(filter, threads, maxThreads)
+                ? startTomcat(filter, threads, maxThreads, a.getOrDefault("tomcatConnector", ""))
                 : startJetty(proxy, filter, target, threads, maxThreads, maxTasks, maxConnections);
         int adminPort = Admin.start(extra);
         System.out.println("READY port=" + port + " admin=" + adminPort);
@@ -193,7 +193,8 @@ public final class ContenderServer {
         return server;
     }
 
-    private static int startTomcat(Filter filter, String threads, int maxThreads) throws Exception {
+    private static int startTomcat(Filter filter, String threads, int maxThreads, String tomcatConnector)
+            throws Exception {
         if (filter == null) {
             throw new IllegalArgumentException("the Tomcat contender runs a filter");
         }
@@ -213,6 +214,13 @@ public final class ContenderServer {
             connector.setProperty("useVirtualThreads", "true");
         } else {
             connector.setProperty("maxThreads", Integer.toString(maxThreads));
+        }
+        // connector settings beyond the defaults, "name=value;..." (the opt-in streamproxy-tomcat-64k contender)
+        for (String kv : tomcatConnector.split(";")) {
+            if (!kv.isBlank()) {
+                String[] nv = kv.trim().split("=", 2);
+                connector.setProperty(nv[0], nv[1]);
+            }
         }
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
