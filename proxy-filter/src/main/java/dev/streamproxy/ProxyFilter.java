@@ -2,9 +2,13 @@ package dev.streamproxy;
 
 import dev.streamproxy.internal.ProxyHandler;
 import dev.streamproxy.internal.client.TlsContext;
-import dev.streamproxy.internal.client.UpstreamClient;
+import dev.streamproxy.internal.tunnel.Tunnels;
+import dev.streamproxy.internal.upstream.Upstreams;
 import dev.streamproxy.internal.compat.HttpCoreCheck;
 import dev.streamproxy.internal.config.ConfigValidator;
+import dev.streamproxy.internal.observe.ExchangeListener;
+import dev.streamproxy.internal.observe.JmxRegistration;
+import dev.streamproxy.internal.observe.RouteMBean;
 import dev.streamproxy.internal.tls.TlsContextFactory;
 import dev.streamproxy.internal.route.PrefixRoute;
 import jakarta.servlet.Filter;
@@ -44,9 +48,12 @@ public class ProxyFilter implements Filter {
     private volatile ProxyConfig config;
     private volatile String name = "streamproxy";
     private volatile PrefixRoute route;
-    private volatile UpstreamClient client;
+    private volatile Upstreams upstreams;
+    private volatile Tunnels tunnels;
     private volatile ProxyHandler handler;
     private volatile ServletContext context;
+    private volatile JmxRegistration jmx;
+    private volatile AutoCloseable meters;
 
     /** For {@code web.xml}: the configuration is read from the init-params in {@link #init}. */
     public ProxyFilter() {
@@ -95,24 +102,36 @@ public class ProxyFilter implements Filter {
         }
         config = cfg;
         route = new PrefixRoute(cfg.prefix());
+        boolean https = cfg.targets().stream().anyMatch(t -> "https".equalsIgnoreCase(t.uri().getScheme()));
         TlsContext tls;
         try {
-            tls = "https".equalsIgnoreCase(cfg.targetUri().getScheme())
-                    ? TlsContextFactory.create(cfg.tls(), ConfigValidator.classLoader()) : null;
+            tls = https ? TlsContextFactory.create(cfg.tls(), ConfigValidator.classLoader()) : null;
         } catch (IllegalArgumentException e) {
             throw new ServletException("[" + name + "] " + e.getMessage(), e);
         }
-        if (tls == null && !cfg.tls().isJvmDefault()) {
-            LOG.warn("[{}] TLS parameters are set but targetUri {} is not https: they are not used", name,
-                    cfg.targetUri());
+        if (!https && !cfg.tls().isJvmDefault()) {
+            LOG.warn("[{}] TLS parameters are set but no target is https: they are not used", name);
         }
-        client = new UpstreamClient(cfg, name, tls);
-        handler = new ProxyHandler(name, cfg, client);
+        upstreams = new Upstreams(name, cfg, tls);
+        tunnels = new Tunnels(name, cfg.upgradeIdleTimeout());
+        upstreams.every(tunnels.checkInterval(), tunnels::closeIdle);
+        ProxyHandler h = new ProxyHandler(name, cfg, upstreams, tunnels);
+        ServletContext ctx = filterConfig == null ? null : filterConfig.getServletContext();
+        if (cfg.jmx()) {
+            jmx = JmxRegistration.register(ctx == null ? "" : ctx.getContextPath(), name,
+                    new RouteMBean(h::statistics));
+        }
+        if (cfg.meterRegistry() != null) {
+            meters = micrometer(cfg, h);
+        }
+        handler = h;
         if (filterConfig != null && filterConfig.getServletContext() != null) {
             context = filterConfig.getServletContext();
             context.setAttribute(contextAttributeName(name), this);
         }
-        LOG.info("[{}] proxying '{}/**' to {} (pool of {})", name, cfg.prefix(), cfg.targetUri(), cfg.maxConnections());
+        LOG.info("[{}] proxying '{}/**' to {} ({} target(s), {}, pool of {} per target)", name, cfg.prefix(),
+                cfg.targets().size() == 1 ? cfg.targetUri() : cfg.targets(), upstreams.targets().size(),
+                cfg.loadBalancing().value(), cfg.maxConnections());
     }
 
     @Override
@@ -140,10 +159,16 @@ public class ProxyFilter implements Filter {
         if (ctx != null && ctx.getAttribute(contextAttributeName(name)) == this) {
             ctx.removeAttribute(contextAttributeName(name));
         }
-        UpstreamClient c = client;
-        client = null;
-        if (c != null) {
-            c.close();
+        closeQuietly(jmx);
+        jmx = null;
+        closeQuietly(meters);
+        meters = null;
+        closeQuietly(tunnels);
+        tunnels = null;
+        Upstreams u = upstreams;
+        upstreams = null;
+        if (u != null) {
+            u.close();
         }
     }
 
@@ -152,10 +177,44 @@ public class ProxyFilter implements Filter {
         return config;
     }
 
-    /** @return a snapshot of the upstream connection pool; all zero before {@link #init} and after {@link #destroy} */
+    /**
+     * @return a snapshot of the connections over every target (max is the per-target maximum); all zero before
+     *         {@link #init} and after {@link #destroy}
+     */
     public PoolStatistics poolStatistics() {
-        UpstreamClient c = client;
-        return c == null ? new PoolStatistics(0, 0, 0, 0) : c.statistics();
+        ProxyHandler h = handler;
+        return h == null ? new PoolStatistics(0, 0, 0, 0) : h.poolStatistics();
+    }
+
+    /**
+     * @return the route's counters and a snapshot of every target (address, state, exchanges in flight, failures,
+     *         ejections, connections); null before {@link #init} and after {@link #destroy}
+     */
+    public RouteStatistics statistics() {
+        ProxyHandler h = handler;
+        return h == null ? null : h.statistics();
+    }
+
+    /** Only here are Micrometer's classes loaded: the filter runs without them unless meters are asked for. */
+    private AutoCloseable micrometer(ProxyConfig cfg, ProxyHandler h) {
+        var m = new dev.streamproxy.internal.observe.MicrometerMetrics(cfg.meterRegistry(), name, h::statistics);
+        h.addListener(m);
+        upstreams.every(java.time.Duration.ofSeconds(5), m::syncTargets);
+        ExchangeListener listener = m;
+        return () -> {
+            h.removeListener(listener);
+            m.close();
+        };
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing {} failed: {}", c, e.toString());
+            }
+        }
     }
 
     private static Map<String, String> initParameters(FilterConfig filterConfig) {

@@ -242,6 +242,44 @@ class ProxyFilterTest {
     }
 
     @Test
+    void registersItsMBeanAtInitAndRemovesItAtDestroy() throws Exception {
+        when(context.getContextPath()).thenReturn("/shop");
+        javax.management.ObjectName name =
+                new javax.management.ObjectName("dev.streamproxy:type=Route,context=/shop,name=api");
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        initialised("/api");
+        assertTrue(server.isRegistered(name));
+        filter.doFilter(TestRequests.request().method("TRACE").uri("/api/x").build(), response(),
+                mock(FilterChain.class));
+        assertEquals(1L, server.getAttribute(name, "Refused"));
+        filter.destroy();
+        assertTrue(!server.isRegistered(name), "a stale MBean after destroy()");
+    }
+
+    @Test
+    void jmxFalseRegistersNothing() throws Exception {
+        when(context.getContextPath()).thenReturn("/nojmx");
+        filter = new ProxyFilter();
+        filter.init(filterConfig("api", params("targetUri", TARGET, "jmx", "false")));
+        assertTrue(java.lang.management.ManagementFactory.getPlatformMBeanServer().queryNames(
+                new javax.management.ObjectName("dev.streamproxy:context=/nojmx,*"), null).isEmpty());
+    }
+
+    @Test
+    void theRequestIdComesBackEvenOnARefusal() throws Exception {
+        initialised("/api");
+        HttpServletResponse response = response();
+        filter.doFilter(TestRequests.request().method("TRACE").uri("/api/x").header("X-Request-Id", "abc-123")
+                .build(), response, mock(FilterChain.class));
+        verify(response).setHeader("X-Request-Id", "abc-123");
+        HttpServletResponse second = response();
+        filter.doFilter(TestRequests.request().method("TRACE").uri("/api/x").header("X-Request-Id", "a\r\nb")
+                .build(), second, mock(FilterChain.class));
+        verify(second).setHeader(org.mockito.ArgumentMatchers.eq("X-Request-Id"),
+                org.mockito.ArgumentMatchers.matches("[0-9a-f]{32}"));
+    }
+
+    @Test
     void poolStatisticsAreZeroBeforeInit() {
         filter = new ProxyFilter();
         assertEquals(new PoolStatistics(0, 0, 0, 0), filter.poolStatistics());

@@ -8,6 +8,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.streamproxy.benchmark.contenders.ChildProcess;
+import dev.streamproxy.benchmark.contenders.Contender;
+import dev.streamproxy.benchmark.contenders.Launcher;
+import dev.streamproxy.benchmark.load.LargeResult;
+import dev.streamproxy.benchmark.load.LargeTransfer;
+import dev.streamproxy.benchmark.report.Report;
+import dev.streamproxy.benchmark.report.RunRecord;
+import dev.streamproxy.benchmark.servers.ContenderServer;
+
 /**
  * {@code --huge}: 10 GiB uploaded and 10 GiB downloaded through a streamproxy JVM started with {@code -Xmx32m}, in
  * Jetty and in Tomcat, each checked with CRC32C at both ends. Writes {@code huge.md} and {@code huge.csv}.
@@ -26,7 +35,7 @@ final class Huge {
         }
         flags.add("-Xmx32m");
         Launcher small = launcher.with(launcher.javaHome(), flags);
-        List<RunRecord.Large> results = new ArrayList<>();
+        List<LargeResult> results = new ArrayList<>();
         List<String> maxHeap = new ArrayList<>();
         try (ChildProcess upstream = launcher.upstream()) {
             for (String container : List.of("jetty", "tomcat")) {
@@ -38,7 +47,7 @@ final class Huge {
                     LargeTransfer.measure(1, c, "download", 64L << 20); // warm-up
                     for (String direction : List.of("upload", "download")) {
                         progress.say(String.format(Locale.ROOT, "%s %d MiB through %s (-Xmx32m)...", direction, o.hugeBytes >> 20, id));
-                        RunRecord.Large r = LargeTransfer.measure(1, c, direction, o.hugeBytes);
+                        LargeResult r = LargeTransfer.measure(1, c, direction, o.hugeBytes);
                         results.add(r);
                         progress.say(String.format(Locale.ROOT, "  %s in %.1f s (%.0f MB/s), peak heap %.1f MiB, %d GCs%s",
                                 r.ok() ? "checksums equal" : "FAILED", r.seconds(), r.bytes() / 1e6 / r.seconds(),
@@ -53,13 +62,13 @@ final class Huge {
         write(o, run, flags, results, maxHeap);
     }
 
-    private static void write(Options o, RunRecord run, List<String> flags, List<RunRecord.Large> results,
+    private static void write(Options o, RunRecord run, List<String> flags, List<LargeResult> results,
                               List<String> heapNotes) throws IOException {
         Files.createDirectories(o.out);
         List<String> csv = new ArrayList<>();
         csv.add("contender,direction,bytes,seconds,mb_per_s,peak_heap_mib,gc_count,checksums_equal,note");
         StringBuilder md = new StringBuilder("# 10 GiB through a -Xmx32m streamproxy JVM\n\n");
-        boolean all = !results.isEmpty() && results.stream().allMatch(RunRecord.Large::ok);
+        boolean all = !results.isEmpty() && results.stream().allMatch(LargeResult::ok);
         md.append("verdict: ").append(all ? "met" : "MISSED").append("\n\n");
         run.info.forEach((k, v) -> {
             if (!k.equals("contender JVM flags") && !k.equals("settings") && !k.equals("mode")) {
@@ -68,7 +77,7 @@ final class Huge {
         });
         md.append("- proxy JVM flags: `").append(String.join(" ", flags)).append("`\n\n");
         md.append("| contender | direction | GiB | seconds | MB/s | peak heap used MiB | GCs | CRC32C equal |\n|---|---|---|---|---|---|---|---|\n");
-        for (RunRecord.Large r : results) {
+        for (LargeResult r : results) {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.0f | %.1f | %d | %s |%n", r.contender(),
                     r.direction(), r.bytes() / (double) (1L << 30), r.seconds(), r.bytes() / 1e6 / r.seconds(),
                     r.peakHeapMiB(), r.gcCount(), r.ok() ? "yes" : "NO: " + r.note()));

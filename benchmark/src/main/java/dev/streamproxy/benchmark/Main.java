@@ -9,8 +9,17 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Properties;
 
+import dev.streamproxy.benchmark.contenders.Launcher;
+import dev.streamproxy.benchmark.contenders.Nginx;
+import dev.streamproxy.benchmark.report.FleetRecord;
+import dev.streamproxy.benchmark.report.FleetReport;
+import dev.streamproxy.benchmark.report.Report;
+import dev.streamproxy.benchmark.report.RunFiles;
+import dev.streamproxy.benchmark.report.RunRecord;
+import dev.streamproxy.benchmark.report.WebSocketReport;
+
 /**
- * The benchmark's entry point: {@code java -jar benchmark/target/benchmark.jar [--quick|--huge]}. This JVM is the
+ * The benchmark's entry point: {@code java -jar benchmark/target/benchmark.jar [--quick|--huge|--profile|--fleet|--websocket]}. This JVM is the
  * load generator and the conductor; the upstream and each contender run in their own processes. See README.md.
  */
 public final class Main {
@@ -37,6 +46,17 @@ public final class Main {
         if (o.mode.equals("huge")) {
             Huge.run(o, run, launcher, progress);
             progress.say("wrote " + o.out.resolve("huge.md"));
+            return;
+        }
+        if (o.mode.equals("fleet")) {
+            FleetRecord fleet = new Fleet(o, run, launcher, progress).run();
+            new FleetReport(run, fleet).write(o.out, Fleet.CLIENTS);
+            progress.say("wrote " + o.out.resolve("fleet.md") + ", fleet.csv, fleet-failover.csv, fleet-failures.csv");
+            return;
+        }
+        if (o.mode.equals("websocket")) {
+            new WebSocketReport(run, new WebSocketTunnels(o, run, launcher, progress).run()).write(o.out);
+            progress.say("wrote " + o.out.resolve("websocket.md") + ", websocket.csv, websocket-idle.csv");
             return;
         }
         if (o.mode.equals("profile")) {
@@ -78,6 +98,38 @@ public final class Main {
                 + "Jetty ProxyServlet maxConnections, Smiley http.maxConnections); Tomcat maxKeepAliveRequests=-1; "
                 + "nginx: worker_processes auto, upstream keepalive 256, proxy_request_buffering off, "
                 + "proxy_buffering off, client_body_buffer_size 64k, proxy_buffer_size 64k, access_log off");
+        if (o.mode.equals("fleet")) {
+            run.info.put("mode", run.info.get("mode") + "; failover: " + o.failoverReps + " run(s) per proxy and scenario, "
+                    + o.failoverMs + " ms each, an upstream killed at " + o.killAtMs + " ms");
+            run.info.put("upstream", o.fleetSize + " Jetty core (non-blocking) server processes (A, B, C), each -Xms1g "
+                    + "-Xmx1g -XX:+UseParallelGC, same JDK; one-target contenders use A");
+            run.info.put("settings", "every proxy at /api -> upstreams /svc, " + Fleet.CLIENTS + " clients; Jetty's "
+                    + "default 200 platform threads; streamproxy maxConnections=" + o.poolSize + " per target, everything "
+                    + "else default (loadBalancing as named, maxRetries 2, maxFails 3, failTimeout 10s, retryBufferSize "
+                    + "64KiB); nginx as in the race (worker_processes auto, upstream keepalive 256, proxy_request_buffering "
+                    + "off, proxy_buffering off, 64k buffers, access_log off), least_conn for three servers, failure "
+                    + "settings default (max_fails=1 fail_timeout=10s, proxy_next_upstream error timeout)");
+        }
+        if (o.mode.equals("websocket")) {
+            run.info.put("mode", run.info.get("mode") + "; idle tunnels: " + o.idleTunnels + " per measurement, "
+                    + o.idleReps + " measurement(s) per proxy and JDK");
+            run.info.put("upstream", "one Jetty core (non-blocking) server, -Xms1g -Xmx1g -XX:+UseParallelGC, same JDK; "
+                    + "WebSocket echo at /svc/ws (Jetty " + v.getProperty("jetty") + " core WebSocket API: every data "
+                    + "frame sent back as it came; no extension negotiated)");
+            run.info.put("load generator", "this JVM (" + System.getProperty("java.vm.name") + " " + Runtime.version()
+                    + "): one platform thread and one WebSocket connection (plain blocking socket) per concurrent client, "
+                    + "hand-written RFC 6455 client: pre-built masked frames, echoes parsed and checked in place, nothing "
+                    + "allocated per message; HdrHistogram round trips");
+            run.info.put("versions", "streamproxy " + v.getProperty("streamproxy") + ", Jetty " + v.getProperty("jetty")
+                    + ", Tomcat " + v.getProperty("tomcat") + ", HttpClient " + v.getProperty("httpclient5") + ", nginx "
+                    + Nginx.binary().map(Nginx::version).orElse("not installed"));
+            run.info.put("settings", "every proxy at /api/ws -> upstream /svc/ws; streamproxy with its defaults "
+                    + "(upgradeProtocols=websocket, upgradeIdleTimeout=1h; two pump threads and two 8 KiB buffers per "
+                    + "tunnel), the race's contender JVMs (container defaults, 200 platform threads; Tomcat "
+                    + "maxKeepAliveRequests=-1); nginx as in the race plus location /api/ws: proxy_http_version 1.1, "
+                    + "Upgrade $http_upgrade, Connection \"upgrade\", proxy_buffer_size 8k (streamproxy's per direction), "
+                    + "proxy_read_timeout 1h, proxy_send_timeout 1h");
+        }
     }
 
     /** The commit the run was built from, and whether proxy-filter/ had uncommitted changes. */

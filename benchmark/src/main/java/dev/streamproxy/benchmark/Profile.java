@@ -7,6 +7,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
+import dev.streamproxy.benchmark.contenders.ChildProcess;
+import dev.streamproxy.benchmark.contenders.Contender;
+import dev.streamproxy.benchmark.contenders.Launcher;
+import dev.streamproxy.benchmark.load.CellResult;
+import dev.streamproxy.benchmark.load.LoadRunner;
+import dev.streamproxy.benchmark.load.Scenario;
+import dev.streamproxy.benchmark.report.JfrBreakdown;
+import dev.streamproxy.benchmark.report.RunRecord;
+import dev.streamproxy.benchmark.servers.ContenderServer;
+
 /**
  * {@code --profile}: for each streamproxy contender and each closed-loop scenario, a JFR recording (settings=profile)
  * of exactly one measured window, started and stopped with jcmd, broken down by {@link JfrBreakdown} and scaled

@@ -9,12 +9,30 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.streamproxy.benchmark.contenders.ChildProcess;
+import dev.streamproxy.benchmark.contenders.Contender;
+import dev.streamproxy.benchmark.contenders.Launcher;
+import dev.streamproxy.benchmark.contenders.Nginx;
+import dev.streamproxy.benchmark.load.CellResult;
+import dev.streamproxy.benchmark.load.LargeResult;
+import dev.streamproxy.benchmark.load.LargeTransfer;
+import dev.streamproxy.benchmark.load.LoadRunner;
+import dev.streamproxy.benchmark.load.Scenario;
+import dev.streamproxy.benchmark.load.SseFleet;
+import dev.streamproxy.benchmark.report.Report;
+import dev.streamproxy.benchmark.report.RunRecord;
+import dev.streamproxy.benchmark.servers.ContenderServer;
+
 /**
  * The race: one upstream, every contender in its own process, scenarios run cell by cell with the contenders
  * interleaved (their order rotates each repetition), then the long-lived SSE streams, the large transfers, and the
  * streamproxy SSE concurrency ramp on a JDK with virtual threads.
  */
 final class Race {
+
+    /** The opt-in contender: streamproxy in Tomcat with 64 KiB socket application buffers ({@code --only=}). */
+    static final String TOMCAT_64K = "streamproxy-tomcat-64k";
+    static final String TOMCAT_64K_CONNECTOR = "socket.appReadBufSize=65536;socket.appWriteBufSize=65536";
 
     private final Options o;
     private final RunRecord run;
@@ -90,13 +108,18 @@ final class Race {
                 {"naive", "naive", "jetty"},
                 {"jetty-proxyservlet", "jetty-proxyservlet", "jetty"},
                 {"smiley", "smiley", "jetty"},
+                // opt-in (--only): Tomcat with the socket buffers the README recommends for large bodies
+                {TOMCAT_64K, "streamproxy", "tomcat", "tomcatConnector=" + TOMCAT_64K_CONNECTOR},
         };
         for (String[] j : jvms) {
-            if (!o.wants(j[0])) {
+            if (!o.wants(j[0]) || (j[0].equals(TOMCAT_64K) && !o.only.contains(TOMCAT_64K))) {
                 continue;
             }
             List<String> extra = o.jfr && j[1].equals("streamproxy") ? jfrFlags(j[0]) : List.of();
-            ChildProcess p = launcher.contender(j[0], upstream.port(), j[1], j[2], "platform", pool, extra);
+            List<String> args = j.length > 3 ? java.util.stream.Stream.concat(pool.stream(),
+                    java.util.stream.Stream.of(j[3])).toList()
+                    : pool;
+            ChildProcess p = launcher.contender(j[0], upstream.port(), j[1], j[2], "platform", args, extra);
             processes.add(p);
             cs.add(new Contender(j[0], labels.get(j[0]), p.port(), ContenderServer.PREFIX, p, true));
             progress.say(j[0] + " listening on " + p.port() + " (admin " + p.ready().get("admin") + ")");
@@ -184,7 +207,7 @@ final class Race {
 
     private void large(int rep, Contender c) {
         for (String direction : List.of("upload", "download")) {
-            RunRecord.Large r = LargeTransfer.measure(rep, c, direction, o.largeBytes);
+            LargeResult r = LargeTransfer.measure(rep, c, direction, o.largeBytes);
             run.large.add(r);
             progress.say(String.format(Locale.ROOT, "large %s %d MiB %-19s %s peak heap %.0f MiB (+%.0f) %.0f MB/s %s",
                     direction, o.largeBytes >> 20, c.id(), r.ok() ? "ok" : "FAILED", r.peakHeapMiB(), r.peakAboveBaseMiB(),

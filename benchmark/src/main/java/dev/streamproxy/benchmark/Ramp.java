@@ -5,6 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.streamproxy.benchmark.contenders.ChildProcess;
+import dev.streamproxy.benchmark.contenders.Contender;
+import dev.streamproxy.benchmark.contenders.Launcher;
+import dev.streamproxy.benchmark.load.SseFleet;
+import dev.streamproxy.benchmark.report.RunRecord;
+import dev.streamproxy.benchmark.servers.ContenderServer;
+
 /**
  * How many concurrent long-lived SSE streams one streamproxy JVM holds with every event delivered, per container
  * and thread model, on a JDK with virtual threads. Each variant climbs the levels until one is not held; the pool
@@ -50,6 +57,13 @@ final class Ramp {
             return;
         }
         int top = o.rampLevels[o.rampLevels.length - 1];
+        long openFiles = Options.openFilesLimit();
+        if (o.mode.equals("full") && top < 10_000) {
+            run.notes.add(String.format(Locale.ROOT, "The SSE ramp stops at %d streams, not 10,000: a stream holds two "
+                    + "descriptors in the proxy JVM (the client's socket and the upstream's), and this machine's hard "
+                    + "limit on open files is %d per process (raising it needs privileges the benchmark does not have).",
+                    top, openFiles));
+        }
         Launcher vt = launcher.with(o.virtualThreadJava, o.contenderFlags(o.rampHeap));
         String jdk = vt.javaVersion();
         run.info.put("ramp JDK", jdk);
@@ -65,6 +79,10 @@ final class Ramp {
                 String.join(" ", vt.jvmFlags()), top * 2, SseFleet.MAX_FIRST_EVENT_WAIT_MS,
                 SseFleet.MAX_EVENT_LATENCY_MS));
         for (Variant v : variants(o.mode.equals("full"))) {
+            String label = v.label().toLowerCase(Locale.ROOT);
+            if (!o.rampVariants.isEmpty() && o.rampVariants.stream().noneMatch(label::contains)) {
+                continue;
+            }
             List<String> args = new ArrayList<>(v.args());
             args.add("maxConnections=" + top * 2);
             String settings = String.join(" ", args) + ", threads=" + v.threads();

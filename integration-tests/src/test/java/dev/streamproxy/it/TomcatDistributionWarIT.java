@@ -1,12 +1,15 @@
 package dev.streamproxy.it;
 
 import dev.streamproxy.it.support.Await;
+import dev.streamproxy.it.support.ClientConnection;
 import dev.streamproxy.it.support.Deployment;
+import dev.streamproxy.it.support.HttpHead;
 import dev.streamproxy.it.support.RawRequest;
 import dev.streamproxy.it.support.RawResponse;
 import dev.streamproxy.it.support.RecordedRequest;
 import dev.streamproxy.it.support.Smoke;
 import dev.streamproxy.it.support.TomcatDistribution;
+import dev.streamproxy.it.tunnel.RawUpgrade;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -14,17 +17,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TomcatDistributionWarIT {
 
     private static final String DEMO_UPSTREAM = "http://127.0.0.1:9090";
+    private static final Duration TUNNEL_WAIT = Duration.ofSeconds(10);
 
     @RegisterExtension
     static final Deployment.Deployments DEPLOYMENTS = new Deployment.Deployments("example-war", (base, upstream) -> {
@@ -51,15 +58,17 @@ class TomcatDistributionWarIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("distributions")
-    void theApplicationsOwnStatusPageListsBothRoutes(Path home) throws Exception {
+    void theApplicationsOwnStatusPageListsEveryRouteAndTarget(Path home) throws Exception {
         Deployment d = DEPLOYMENTS.on(home);
 
         RawResponse r = d.send(RawRequest.get("/example/status"));
 
         assertEquals(200, r.status(), r::toString);
-        assertTrue(r.text().contains("streamproxy routes: 2"), r.text());
+        assertTrue(r.text().contains("streamproxy routes: 3"), r.text());
         assertTrue(r.text().matches("(?s).*api .*leased=0.*"), r.text());
         assertTrue(r.text().matches("(?s).*legacy .*leased=0.*"), r.text());
+        assertTrue(r.text().matches("(?s).*workers .*target 127\\.0\\.0\\.1:\\d+ .*target 127\\.0\\.0\\.1:\\d+ .*"),
+                r.text());
         assertEquals(0, d.upstream().requestCount());
     }
 
@@ -145,6 +154,70 @@ class TomcatDistributionWarIT {
         awaitIdlePools(d);
     }
 
+    /**
+     * A browser's WebSocket handshake (no {@code Content-Length}) on the api route: the upstream's {@code 101} comes
+     * back, then the tunnel carries exactly the bytes each side writes, and the client's close reaches the upstream
+     * as an orderly end of stream.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("distributions")
+    void aWebSocketTunnelCarriesBytesBothWaysAndEndsWhenTheClientCloses(Path home) throws Exception {
+        Deployment d = DEPLOYMENTS.on(home);
+        byte[] fromClient = maskedTextFrame("hello upstream");
+        byte[] fromUpstream = RawUpgrade.serverTextFrame("hello client");
+        CompletableFuture<HttpHead> handshake = new CompletableFuture<>();
+        CompletableFuture<byte[]> atUpstream = new CompletableFuture<>();
+        CompletableFuture<RawUpgrade.Read> upstreamEnd = new CompletableFuture<>();
+        d.upstream().handle(ex -> {
+            handshake.complete(ex.head());
+            RawUpgrade.switchProtocols(ex);
+            ex.socket().setSoTimeout((int) TUNNEL_WAIT.toMillis());
+            InputStream in = ex.socket().getInputStream();
+            atUpstream.complete(in.readNBytes(fromClient.length));
+            ex.out().write(fromUpstream);
+            ex.out().flush();
+            upstreamEnd.complete(RawUpgrade.readToEnd(ex.socket(), in, TUNNEL_WAIT));
+        });
+        try {
+            try (ClientConnection c = ClientConnection.open(d.tomcat().port())) {
+                c.send(RawUpgrade.websocketWithoutContentLength("/example/api/ws"));
+                HttpHead head = c.readHead();
+                assertTrue(head.startLine().startsWith("HTTP/1.1 101"), head::toString);
+                assertEquals(RawUpgrade.accept(RawUpgrade.KEY), head.first("Sec-WebSocket-Accept"), head::toString);
+
+                c.write(fromClient);
+                assertArrayEquals(fromClient, atUpstream.get(TUNNEL_WAIT.toMillis(), TimeUnit.MILLISECONDS),
+                        "the upstream reads exactly the client's bytes");
+                assertArrayEquals(fromUpstream, c.input().readNBytes(fromUpstream.length),
+                        "the client reads exactly the upstream's bytes");
+            }
+            assertEquals(new RawUpgrade.Read("", RawUpgrade.Read.EOF),
+                    upstreamEnd.get(2 * TUNNEL_WAIT.toMillis(), TimeUnit.MILLISECONDS), // beyond the read's own deadline
+                    "the client's close reaches the upstream as an orderly end, nothing more");
+            HttpHead up = handshake.get(TUNNEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals("GET /v1/ws HTTP/1.1", up.startLine());
+            assertEquals("websocket", up.first("Upgrade"));
+            assertEquals(RawUpgrade.KEY, up.first("Sec-WebSocket-Key"));
+        } finally {
+            d.upstream().reset();
+        }
+        awaitIdlePools(d);
+    }
+
+    /** @return a client's text frame (FIN set, masked as every client frame must be), under 126 bytes */
+    private static byte[] maskedTextFrame(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] mask = {0x11, 0x7f, (byte) 0xa5, 0x3c};
+        byte[] frame = new byte[6 + payload.length];
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) (0x80 | payload.length);
+        System.arraycopy(mask, 0, frame, 2, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+        }
+        return frame;
+    }
+
     /** The application's status page is how an operator sees the pools: both must be back to zero leased. */
     private static void awaitIdlePools(Deployment d) {
         Await.until(Duration.ofSeconds(5), "both pools back to zero leased connections", () -> {
@@ -158,7 +231,7 @@ class TomcatDistributionWarIT {
     }
 
     /** Copies the WAR entry by entry, pointing its web.xml at {@code upstream} instead of the demo upstream. */
-    private static void retarget(Path war, Path target, String upstream) throws IOException {
+    static void retarget(Path war, Path target, String upstream) throws IOException {
         boolean replaced = false;
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(war));
              ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {

@@ -51,10 +51,15 @@ class UpstreamFailureIT {
         });
         try {
             RawResponse r = app.send(RawRequest.get("/ctx/slow/x"));
+            int getTries = app.upstream().requestCount();
+            RawResponse post = app.send(RawRequest.of("POST", "/ctx/slow/x").body("once"));
 
             assertEquals(504, r.status(), r::toString);
             assertShortAndDiscreet(r);
-            assertEquals(1, app.upstream().requestCount());
+            // no head within responseTimeout: a GET is retried (1 + the default maxRetries of 2), a POST never
+            assertEquals(3, getTries, "tries of the GET");
+            assertEquals(504, post.status(), post::toString);
+            assertEquals(getTries + 1, app.upstream().requestCount(), "the POST was sent more than once");
         } finally {
             release.countDown();
         }

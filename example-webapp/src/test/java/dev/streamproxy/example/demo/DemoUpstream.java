@@ -20,15 +20,20 @@ import java.util.Collections;
 import java.util.HexFormat;
 
 /**
- * The service the example proxies to, on 127.0.0.1. It answers on every base path (so both routes of the example's
- * web.xml reach it) and picks what to do from the last path segment:
+ * The service the example proxies to, on 127.0.0.1; the demo runs two of them, on two ports. It answers on every base
+ * path (so every route of the example's web.xml reaches it) and picks what to do from the last path segment:
  * <ul>
+ *   <li>{@code .../whoami}: {@code upstream <port>}, the port this upstream listens on</li>
  *   <li>{@code .../download?size=100MiB}: that many bytes of {@link DemoContent}, generated on the fly</li>
  *   <li>{@code .../events?count=N}: a server-sent-events clock, one event per second (at most an hour)</li>
  *   <li>{@code .../redirect}: a 302 to this upstream's own {@code .../echo}, which the proxy rewrites</li>
+ *   <li>{@code .../ws}, a WebSocket handshake: a WebSocket echo of every text and binary message
+ *       ({@link DemoWebSocketEcho}); the same path without a handshake is an ordinary echo</li>
  *   <li>anything else: an echo of the request line and headers as received, and the body's size and SHA-256
  *       (the body itself too when it is short); the body is read to the end before answering</li>
  * </ul>
+ * Every answer carries {@code X-Upstream: 127.0.0.1:<port>}, so a client behind the proxy sees which upstream
+ * answered.
  */
 public final class DemoUpstream {
 
@@ -44,7 +49,7 @@ public final class DemoUpstream {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder("demo-upstream", new UpstreamServlet()), "/*");
-        server.setHandler(context);
+        server.setHandler(DemoWebSocketEcho.wrap(context));
         server.start();
         return server;
     }
@@ -56,14 +61,23 @@ public final class DemoUpstream {
 
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setHeader("X-Upstream", req.getLocalAddr() + ":" + req.getLocalPort());
             String path = req.getRequestURI();
             String last = path.substring(path.lastIndexOf('/') + 1);
             switch (last) {
+                case "whoami" -> whoami(req, resp);
                 case "download" -> download(req, resp);
                 case "events" -> events(req, resp);
                 case "redirect" -> redirect(req, resp);
                 default -> echo(req, resp);
             }
+        }
+
+        private static void whoami(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            byte[] bytes = ("upstream " + req.getLocalPort() + "\n").getBytes(StandardCharsets.UTF_8);
+            resp.setContentType("text/plain;charset=UTF-8");
+            resp.setContentLength(bytes.length);
+            resp.getOutputStream().write(bytes);
         }
 
         private static void download(HttpServletRequest req, HttpServletResponse resp) throws IOException {

@@ -168,15 +168,21 @@ public final class FaultApp extends MatrixApp {
 
     /**
      * Declares a {@code new ProxyFilter()} the way {@code web.xml} does: the container's {@link FilterConfig} plus
-     * these init-params. The filter itself reads and validates them in {@code init}.
+     * these init-params. The filter itself reads and validates them in {@code init}. (Also used by the upstream
+     * and observability suites' {@code FleetApp} and {@code ObserveApp}.)
      */
-    static final class InitParamFilter implements Filter {
+    public static final class InitParamFilter implements Filter {
         final ProxyFilter delegate;
         private final Map<String, String> params;
 
-        InitParamFilter(ProxyFilter delegate, Map<String, String> params) {
+        public InitParamFilter(ProxyFilter delegate, Map<String, String> params) {
             this.delegate = delegate;
             this.params = Map.copyOf(params);
+        }
+
+        /** @return the proxy filter that reads the init-params */
+        public ProxyFilter delegate() {
+            return delegate;
         }
 
         @Override

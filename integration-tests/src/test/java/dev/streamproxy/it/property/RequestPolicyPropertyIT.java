@@ -42,8 +42,9 @@ import static org.quicktheories.generators.SourceDSL.lists;
  *   <li>every end-to-end header arrives with all its values in order; hop-by-hop headers, headers named in any
  *   {@code Connection} field, client forwarding headers and every name containing {@code _} (the default
  *   {@code allowUnderscoreHeaders=false}) do not; the proxy's own
- *   {@code X-Forwarded-*} describe the connection; {@code TE: trailers} survives only as {@code trailers}; nothing
- *   else is added;</li>
+ *   {@code X-Forwarded-*} describe the connection; {@code TE: trailers} survives only as {@code trailers}; exactly
+ *   one {@code X-Request-Id} arrives, the client's first when it is 1 to 128 visible ASCII characters, else a
+ *   generated 32-hex-digit one; nothing else is added;</li>
  *   <li>a request body arrives byte for byte.</li>
  * </ul>
  * Requests go to the {@code wide} route, mapped {@code /*}, so the container's own normalisation cannot route a
@@ -58,10 +59,10 @@ class RequestPolicyPropertyIT {
             "Proxy-Authenticate", "Proxy-Authorization", "TE", "Trailer", "Transfer-Encoding", "Upgrade");
     private static final Set<String> REPLACED = ci("Host", "Content-Length", "Forwarded", "X-Forwarded-For",
             "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Server",
-            "X-Real-IP");
+            "X-Real-IP", "X-Request-Id");
     private static final Set<String> PROXY_WRITES = ci("Host", "Connection", "TE", "Content-Length",
             "Transfer-Encoding", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port",
-            "X-Forwarded-Prefix");
+            "X-Forwarded-Prefix", "X-Request-Id");
 
     private static FaultApp app;
 
@@ -181,6 +182,15 @@ class RequestPolicyPropertyIT {
         assertEquals(List.of(Integer.toString(app.port())), up.headers("X-Forwarded-Port"), c::toString);
         assertEquals(List.of("/ctx/wide"), up.headers("X-Forwarded-Prefix"), c::toString);
         assertEquals(trailers ? List.of("trailers") : List.of(), up.headers("TE"), c::toString);
+        List<String> ids = up.headers("X-Request-Id");
+        assertEquals(1, ids.size(), () -> c + ": one request id upstream, got " + ids);
+        String clientId = sent.getOrDefault("X-Request-Id", List.of()).stream().findFirst().orElse(null);
+        boolean kept = clientId != null && clientId.length() >= 1 && clientId.length() <= 128;
+        if (kept) {
+            assertEquals(clientId, ids.get(0), () -> c + ": a well-formed client request id is kept");
+        } else {
+            assertTrue(ids.get(0).matches("[0-9a-f]{32}"), () -> c + ": generated request id " + ids.get(0));
+        }
         Set<String> allowedTokens = trailers ? Set.of("keep-alive", "te") : Set.of("keep-alive");
         assertTrue(allowedTokens.containsAll(up.head().connectionTokens()),
                 () -> c + ": the client's Connection tokens reached the upstream: " + up.head().connectionTokens());
@@ -288,8 +298,13 @@ class RequestPolicyPropertyIT {
         Gen<Field> spoof = Generate.pick(List.of("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host",
                 "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Real-IP", "Forwarded",
                 "X_Forwarded_For", "x-forwarded_host")).zip(value, Field::new);
+        Gen<Field> requestId = Generate.frequency(List.of(
+                        org.quicktheories.api.Pair.of(3, value),
+                        org.quicktheories.api.Pair.of(1, Generate.constant("r".repeat(129)))))
+                .map(v -> new Field("X-Request-Id", v));
         Gen<Field> field = Generate.frequency(List.of(
                 org.quicktheories.api.Pair.of(5, endToEnd),
+                org.quicktheories.api.Pair.of(1, requestId),
                 org.quicktheories.api.Pair.of(2, hop),
                 org.quicktheories.api.Pair.of(1, te),
                 org.quicktheories.api.Pair.of(2, connection),

@@ -85,6 +85,11 @@ public final class ClientConnection implements AutoCloseable {
         return socket;
     }
 
+    /** @return the connection's buffered input: after a {@code 101}, the new protocol's bytes (some may be buffered) */
+    public InputStream input() {
+        return in;
+    }
+
     /** Closes with a TCP reset instead of an orderly FIN: the abrupt disconnect of a client that went away. */
     public void abort() throws IOException {
         socket.setSoLinger(true, 0);

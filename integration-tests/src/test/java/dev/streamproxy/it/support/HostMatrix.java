@@ -41,6 +41,11 @@ public abstract class HostMatrix<A extends MatrixApp> implements TestTemplateInv
     /** The after-each checks on {@code app}, which also reset its upstream. */
     protected abstract void afterEach(A app);
 
+    /** Before each run: the upstream back to its echo handler, its records cleared. */
+    protected void beforeEach(A app) {
+        app.upstream().reset();
+    }
+
     @Override
     public boolean supportsTestTemplate(ExtensionContext context) {
         return context.getTestMethod().map(m -> m.isAnnotationPresent(annotation)).orElse(false);
@@ -113,7 +118,7 @@ public abstract class HostMatrix<A extends MatrixApp> implements TestTemplateInv
 
         @Override
         public void beforeEach(ExtensionContext context) {
-            app(context, kind).upstream().reset();
+            HostMatrix.this.beforeEach(app(context, kind));
         }
 
         @Override

@@ -29,6 +29,7 @@ public abstract class MatrixApp implements AutoCloseable {
     public static final String BASE_PATH = "/svc";
 
     private final HostKind kind;
+    private final String context;
     private final Upstream upstream;
     private final ContainerHost host;
     private final Map<String, Supplier<ProxyFilter>> proxies;
@@ -36,6 +37,7 @@ public abstract class MatrixApp implements AutoCloseable {
 
     protected MatrixApp(Started started) {
         this.kind = started.kind();
+        this.context = started.context();
         this.upstream = started.upstream();
         this.host = started.host();
         this.proxies = started.proxies();
@@ -43,13 +45,13 @@ public abstract class MatrixApp implements AutoCloseable {
     }
 
     /** A running host with its upstream, as {@link #launch} leaves it for the subclass constructor. */
-    protected record Started(HostKind kind, Upstream upstream, ContainerHost host,
+    protected record Started(HostKind kind, String context, Upstream upstream, ContainerHost host,
                              Map<String, Supplier<ProxyFilter>> proxies, int port) {
     }
 
     /** Builds the filter chain of an application once its upstream is listening. */
     @FunctionalInterface
-    protected interface Wiring {
+    public interface Wiring {
         /**
          * @param proxies to fill with every proxy filter by route name, in the order pools are reported
          * @return the filter mappings, in chain order
@@ -60,14 +62,34 @@ public abstract class MatrixApp implements AutoCloseable {
 
     /** Starts an upstream, wires the filters, starts a host of {@code kind}; on failure closes what it started. */
     protected static Started launch(HostKind kind, Wiring wiring) throws Exception {
-        Upstream upstream = Upstream.start();
+        return launch(kind, CONTEXT, Upstream.start(), wiring);
+    }
+
+    /**
+     * As {@link #launch(HostKind, Wiring)}, at another context path: for an application that must not share its
+     * context path with another one alive in the same JVM (its MBean names contain it).
+     */
+    protected static Started launch(HostKind kind, String contextPath, Wiring wiring) throws Exception {
+        return launch(kind, contextPath, Upstream.start(), wiring);
+    }
+
+    /**
+     * Wires the filters in front of an upstream already listening (e.g. on an address of the test's choosing) and
+     * starts a host of {@code kind}; on failure closes the host and the upstream.
+     */
+    protected static Started launch(HostKind kind, Upstream upstream, Wiring wiring) throws Exception {
+        return launch(kind, CONTEXT, upstream, wiring);
+    }
+
+    private static Started launch(HostKind kind, String contextPath, Upstream upstream, Wiring wiring)
+            throws Exception {
         ContainerHost host = null;
         try {
             Map<String, Supplier<ProxyFilter>> proxies = new LinkedHashMap<>();
             List<WebApp.FilterMapping> filters = wiring.wire(upstream, proxies);
             host = kind.create();
-            int port = host.start(new WebApp(CONTEXT, filters, new AppServlet()));
-            return new Started(kind, upstream, host, proxies, port);
+            int port = host.start(new WebApp(contextPath, filters, new AppServlet()));
+            return new Started(kind, contextPath, upstream, host, proxies, port);
         } catch (Exception | Error e) {
             if (host != null) {
                 host.close();
@@ -87,6 +109,11 @@ public abstract class MatrixApp implements AutoCloseable {
 
     public HostKind kind() {
         return kind;
+    }
+
+    /** @return the context path the application is deployed at, e.g. {@value #CONTEXT} */
+    public String context() {
+        return context;
     }
 
     public String hostDescription() {

@@ -141,6 +141,11 @@ public final class TomcatDistribution implements AutoCloseable {
         return base;
     }
 
+    /** @return the Tomcat JVM's process id ({@code catalina.sh run} execs {@code java}, so it keeps the shell's) */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

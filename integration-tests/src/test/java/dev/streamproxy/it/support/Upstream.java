@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real HTTP/1.1 upstream on 127.0.0.1 with an ephemeral port, written on raw sockets so that a test sees the exact
+ * A real HTTP/1.1 upstream on 127.0.0.1 with an ephemeral port (or on another loopback address and a port of the
+ * test's choosing, {@link #start(InetAddress, int)}), written on raw sockets so that a test sees the exact
  * request-target and header fields the proxy sent, and controls every byte (and every pause) of the answer.
  * Connections are kept alive between requests, as a pooling proxy expects.
  *
@@ -66,8 +67,26 @@ public final class Upstream implements AutoCloseable {
     }
 
     public static Upstream start() throws IOException {
+        return start(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /**
+     * Listens on one address and port: another loopback address ({@code 127.0.0.2}), the same port as another
+     * upstream on another address, or the port of an upstream that was closed (started again).
+     *
+     * @param address the address to bind, e.g. {@code 127.0.0.2}
+     * @param port    the port, or 0 for an ephemeral one
+     * @throws java.net.BindException when something listens there already
+     */
+    public static Upstream start(InetAddress address, int port) throws IOException {
         ServerSocket s = new ServerSocket();
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        try {
+            s.setReuseAddress(true); // a port given up a moment ago may be taken again at once
+            s.bind(new InetSocketAddress(address, port), 128);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
         return new Upstream(s);
     }
 
@@ -75,14 +94,20 @@ public final class Upstream implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** @return {@code http://127.0.0.1:<port><path>} */
-    public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port() + path);
+    /** @return the address it listens on */
+    public InetAddress address() {
+        return server.getInetAddress();
     }
 
-    /** @return the Host header value a client of this upstream sends by default */
+    /** @return {@code http://<address>:<port><path>}, e.g. {@code http://127.0.0.1:41234/svc} */
+    public URI uri(String path) {
+        return URI.create("http://" + authority() + path);
+    }
+
+    /** @return the Host header value a client of this upstream sends by default, {@code <address>:<port>} */
     public String authority() {
-        return "127.0.0.1:" + port();
+        String host = address().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port();
     }
 
     /** Answers the following requests with {@code h}. */

@@ -45,6 +45,19 @@ public final class RequestBodies {
      */
     public static void attach(HttpServletRequest from, ClassicHttpRequest to, byte[] buffer, long limit,
                               UpstreamLink link) throws IOException {
+        attach(from, to, buffer, limit, link, 0);
+    }
+
+    /**
+     * @param from        the client request
+     * @param to          the upstream request
+     * @param buffer      the exchange's copy buffer
+     * @param limit       {@code maxRequestBodySize}, or -1
+     * @param link        the upstream connection the body will be written to, once there is one
+     * @param replayBytes the replay window for retries ({@code retryBufferSize}), 0 for none
+     */
+    public static void attach(HttpServletRequest from, ClassicHttpRequest to, byte[] buffer, long limit,
+                              UpstreamLink link, int replayBytes) throws IOException {
         long length = from.getContentLengthLong();
         if (length < 0 && from.getHeader("Transfer-Encoding") == null) {
             return;
@@ -70,7 +83,7 @@ public final class RequestBodies {
                 return;
             }
         }
-        frame(to, new StreamingRequestEntity(from, in, length, limit, buffer, prefilled, link));
+        frame(to, new StreamingRequestEntity(from, in, length, limit, buffer, prefilled, link, replayBytes));
     }
 
     private static void frame(ClassicHttpRequest to, HttpEntity entity) {

@@ -28,6 +28,83 @@ public final class ResponseBodyStreamer {
      * @throws IOException         when the upstream body fails
      */
     public static long copy(InputStream upstream, OutputStream client, byte[] buffer) throws IOException {
+        return copy(upstream, client, buffer, null);
+    }
+
+    /**
+     * @param upstream the upstream entity's stream
+     * @param client   the servlet output stream
+     * @param buffer   the exchange's copy buffer
+     * @param stream   true for a body of unknown length (server-sent events, token streams): while it waits for its
+     *                 next bytes it holds no copy buffer, so a thousand idle streams hold none
+     * @param written  told the size of every write that reached the client, or null
+     * @return the number of bytes copied
+     * @throws ClientGoneException when the client can no longer be written to
+     * @throws IOException         when the upstream body fails
+     */
+    public static long copy(InputStream upstream, OutputStream client, CopyBuffer buffer, boolean stream,
+                            java.util.function.LongConsumer written) throws IOException {
+        long total = 0;
+        boolean idle = false;
+        boolean ended = false;
+        while (!ended) {
+            byte[] b;
+            int n;
+            if (idle && stream) {
+                int first = upstream.read(); // waits for the next event without a buffer
+                if (first < 0) {
+                    break;
+                }
+                b = buffer.bytes();
+                b[0] = (byte) first;
+                int more = Math.min(upstream.available(), b.length - 1);
+                n = 1 + (more > 0 ? Math.max(0, upstream.read(b, 1, more)) : 0);
+            } else {
+                b = buffer.bytes();
+                n = upstream.read(b);
+                if (n < 0) {
+                    break;
+                }
+                if (n == 0) {
+                    continue;
+                }
+                // what has already arrived joins this write: fewer, fuller writes cost the container less
+                int more;
+                while (n < b.length && upstream.available() > 0 && (more = upstream.read(b, n, b.length - n)) != 0) {
+                    if (more < 0) {
+                        ended = true;
+                        break;
+                    }
+                    n += more;
+                }
+            }
+            total += n;
+            write(client, b, n);
+            if (written != null) {
+                written.accept(n);
+            }
+            idle = ended || upstream.available() == 0;
+            if (idle) {
+                flush(client);
+                if (stream) {
+                    buffer.releaseWhileIdle();
+                }
+            }
+        }
+        return total;
+    }
+
+    /**
+     * @param upstream the upstream entity's stream
+     * @param client   the servlet output stream
+     * @param buffer   the exchange's copy buffer
+     * @param written  told the size of every write that reached the client, or null
+     * @return the number of bytes copied
+     * @throws ClientGoneException when the client can no longer be written to
+     * @throws IOException         when the upstream body fails
+     */
+    public static long copy(InputStream upstream, OutputStream client, byte[] buffer,
+                            java.util.function.LongConsumer written) throws IOException {
         long total = 0;
         int n;
         while ((n = upstream.read(buffer)) >= 0) {
@@ -36,6 +113,9 @@ public final class ResponseBodyStreamer {
             }
             total += n;
             write(client, buffer, n);
+            if (written != null) {
+                written.accept(n);
+            }
             if (upstream.available() == 0) {
                 flush(client);
             }

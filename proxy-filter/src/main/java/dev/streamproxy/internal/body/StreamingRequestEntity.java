@@ -25,6 +25,11 @@ import java.util.Set;
  * {@link ClientGoneException} after the upstream connection was discarded: a truncated body never becomes a
  * complete upstream request. An upstream that answers before it has the whole body (an early 413 or 401) stops the
  * copy without an error, so its answer is read and relayed; the rest of the body is never sent.
+ *
+ * <p>With a replay window ({@code retryBufferSize}), the first bytes are also copied as they pass, so that a retry
+ * on another target can write the body again: {@link #writeTo} of a later try replays the window and then goes on
+ * reading the client. Past the window's size the copy is dropped and {@link #canReplay()} turns false; the stream
+ * itself is never held back.
  */
 public final class StreamingRequestEntity implements HttpEntity {
 
@@ -35,7 +40,11 @@ public final class StreamingRequestEntity implements HttpEntity {
     private final byte[] buffer;
     private final int prefilled;
     private final UpstreamLink upstream;
+    private final ReplayWindow window;
+    private long total;
+    private int tries;
     private volatile Exception failure;
+    private volatile boolean clientFailed;
     private volatile boolean started;
     private volatile boolean complete;
     private volatile boolean stoppedByAnswer;
@@ -52,7 +61,23 @@ public final class StreamingRequestEntity implements HttpEntity {
      */
     public StreamingRequestEntity(HttpServletRequest request, InputStream in, long length, long limit, byte[] buffer,
                                   int prefilled, UpstreamLink upstream) {
+        this(request, in, length, limit, buffer, prefilled, upstream, 0);
+    }
+
+    /**
+     * @param request       the client request, whose input stream is opened only when the upstream wants the body
+     * @param in            the input stream if it was already opened (by the form-body probe), else null
+     * @param length        the declared length, or -1 for chunked
+     * @param limit         the largest body allowed, or -1 for no limit
+     * @param buffer        the exchange's copy buffer
+     * @param prefilled     bytes already read into {@code buffer} (by the form-body probe), sent first
+     * @param upstream      the connection the body goes to, see above
+     * @param replayBytes   the most bytes kept for a retry ({@code retryBufferSize}), 0 for none
+     */
+    public StreamingRequestEntity(HttpServletRequest request, InputStream in, long length, long limit, byte[] buffer,
+                                  int prefilled, UpstreamLink upstream, int replayBytes) {
         this.upstream = upstream;
+        this.window = replayBytes > 0 ? new ReplayWindow(replayBytes) : null;
         this.request = request;
         this.in = in;
         this.length = length;
@@ -63,8 +88,14 @@ public final class StreamingRequestEntity implements HttpEntity {
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
+        tries++;
         started = true;
+        complete = false;
+        stoppedByAnswer = false;
         try {
+            if (tries > 1) {
+                replay(out);
+            }
             copy(out);
         } catch (UpstreamWriteException e) {
             if (upstream.stopIfAnswered()) {
@@ -75,11 +106,24 @@ public final class StreamingRequestEntity implements HttpEntity {
             throw e.getCause();
         } catch (IOException | RuntimeException e) {
             failure = e;
+            clientFailed = true;
             // HttpCore closes the entity stream in a finally block, and closing a chunked stream writes the
             // last chunk: the upstream would read a truncated body as complete. Discarding the connection first
             // leaves that close nothing to write to.
             upstream.abort();
             throw e;
+        }
+    }
+
+    /** A later try: everything read from the client so far goes to the new target first. */
+    private void replay(OutputStream out) throws UpstreamWriteException {
+        if (!canReplay()) {
+            throw new IllegalStateException("the body sent so far is no longer held, so it cannot be sent again");
+        }
+        try {
+            window.replayTo(out);
+        } catch (IOException e) {
+            throw new UpstreamWriteException(e);
         }
     }
 
@@ -89,12 +133,14 @@ public final class StreamingRequestEntity implements HttpEntity {
             // opened, and that must wait until the upstream has agreed to take the body.
             in = open(request);
         }
-        long total = prefilled;
-        if (limit >= 0 && total > limit) {
-            throw new RequestTooLargeException(limit);
-        }
-        if (prefilled > 0) {
-            send(out, prefilled, false);
+        if (tries == 1) {
+            total = prefilled;
+            if (limit >= 0 && total > limit) {
+                throw new RequestTooLargeException(limit);
+            }
+            if (prefilled > 0) {
+                send(out, prefilled, false);
+            }
         }
         while (length < 0 || total < length) {
             int n = readClient(total);
@@ -114,6 +160,9 @@ public final class StreamingRequestEntity implements HttpEntity {
     }
 
     private void send(OutputStream out, int n, boolean flush) throws UpstreamWriteException {
+        if (window != null) {
+            window.record(buffer, 0, n); // before the write: whatever happens to it, a retry must send it again
+        }
         try {
             out.write(buffer, 0, n);
             if (flush) {
@@ -127,9 +176,44 @@ public final class StreamingRequestEntity implements HttpEntity {
     private int readClient(long total) throws ClientGoneException {
         try {
             int max = length < 0 ? buffer.length : (int) Math.min(buffer.length, length - total);
-            return in.read(buffer, 0, max);
+            int n = in.read(buffer, 0, max);
+            // what has already arrived goes up in the same write: containers hand out a network read at a time
+            // (Tomcat at most 8 KiB), and fewer, larger writes upstream cost fewer syscalls; nothing waits for it
+            while (n > 0 && n < max && in.available() > 0) {
+                int more = in.read(buffer, n, max - n);
+                if (more <= 0) {
+                    break;
+                }
+                n += more;
+            }
+            return n;
         } catch (IOException e) {
             throw new ClientGoneException("client request body failed: " + e, e);
+        }
+    }
+
+    /**
+     * @return true when a new try can send the body again: it was not read from the client yet, or every byte read
+     *         so far is still in the replay window (and the client itself did not fail)
+     */
+    public boolean canReplay() {
+        return !started || (window != null && window.holdsAll() && !clientFailed);
+    }
+
+    /** @return true when reading the client, or a limit, stopped the body (never the upstream's side) */
+    public boolean clientFailed() {
+        return clientFailed;
+    }
+
+    /** @return body bytes read from the client so far */
+    public long bytesRead() {
+        return total;
+    }
+
+    /** Gives the replay window's buffers back; call once the exchange is over. */
+    public void release() {
+        if (window != null) {
+            window.release();
         }
     }
 

@@ -71,7 +71,7 @@ final class ConnectionPool implements AutoCloseable {
         try {
             future = pool.lease(endpoint, null, wait, null);
         } catch (IllegalStateException e) {
-            throw new PoolTimeoutException("connection pool is closed", e);
+            throw new PoolTimeoutException("connection pool is closed", e, true);
         }
         try {
             return future.get(wait.toMilliseconds(), TimeUnit.MILLISECONDS);
@@ -81,7 +81,7 @@ final class ConnectionPool implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new PoolTimeoutException("no free connection to " + endpoint + ": " + e.getCause().getMessage(), e);
         } catch (java.util.concurrent.CancellationException e) {
-            throw new PoolTimeoutException("connection pool is closed", e);
+            throw new PoolTimeoutException("connection pool is closed", e, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             giveBackIfGranted(future);
@@ -112,6 +112,15 @@ final class ConnectionPool implements AutoCloseable {
             lease.entry.discardConnection(CloseMode.IMMEDIATE);
         }
         pool.release(lease.entry, reusable);
+    }
+
+    /** Closes the idle connections of an endpoint that is no longer a target. */
+    void discardIdle(Endpoint endpoint) {
+        pool.enumAvailable(entry -> {
+            if (entry.getRoute().equals(endpoint)) {
+                entry.discardConnection(CloseMode.GRACEFUL);
+            }
+        });
     }
 
     /** Closes idle connections past their keep-alive time; run periodically. */

@@ -105,7 +105,15 @@ final class Http1Exchange {
     /** @return a final response that came instead of {@code 100}, or null to send the body now */
     private static ClassicHttpResponse awaitContinue(HttpClientConnection conn, Timeout wait)
             throws IOException, HttpException {
-        while (conn.isDataAvailable(wait)) {
+        while (true) {
+            if (!conn.isDataAvailable(wait)) {
+                if (conn.isStale()) {
+                    // closed without a word: before a byte of the body was read, so the request can go elsewhere
+                    throw new org.apache.hc.core5.http.ConnectionClosedException(
+                            "upstream closed the connection before 100 Continue");
+                }
+                return null; // no answer in time: send the body (RFC 9110 10.1.1)
+            }
             ClassicHttpResponse interim = conn.receiveResponseHeader();
             int code = interim.getCode();
             if (code == HttpStatus.SC_CONTINUE) {
@@ -118,20 +126,23 @@ final class Http1Exchange {
                 return interim;
             }
         }
-        return null;
     }
 
     private static void sendBody(UpstreamConnection connection, ClassicHttpRequest request)
             throws IOException, HttpException {
         HttpClientConnection conn = connection.http();
-        conn.sendRequestEntity(request);
         try {
-            conn.flush();
-        } catch (IOException e) {
-            if (!connection.stopBodyIfAnswered()) {
-                throw e;
+            conn.sendRequestEntity(request);
+            try {
+                conn.flush();
+            } catch (IOException e) {
+                if (!connection.stopBodyIfAnswered()) {
+                    throw e;
+                }
+                // the upstream answered and stopped reading: what could not be flushed is the upload it refused
             }
-            // the upstream answered and stopped reading: what could not be flushed is the upload it refused
+        } finally {
+            connection.bodyEnded();
         }
     }
 

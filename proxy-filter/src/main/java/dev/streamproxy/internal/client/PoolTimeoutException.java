@@ -7,7 +7,19 @@ public final class PoolTimeoutException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    private final boolean poolClosed;
+
     public PoolTimeoutException(String message, Throwable cause) {
+        this(message, cause, false);
+    }
+
+    PoolTimeoutException(String message, Throwable cause, boolean poolClosed) {
         super(message, cause);
+        this.poolClosed = poolClosed;
+    }
+
+    /** @return true when the pool is closed (the filter is being destroyed), rather than busy */
+    public boolean poolClosed() {
+        return poolClosed;
     }
 }

@@ -14,7 +14,6 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -29,40 +28,38 @@ import java.util.concurrent.TimeUnit;
 public final class UpstreamClient implements AutoCloseable {
 
     private final ConnectionPool pool;
+    private final Connector connector;
     /** Read by the reuse strategy only for the protocol version, which every parsed response carries. */
     private static final HttpCoreContext CONTEXT = HttpCoreContext.create();
     private static final Timeout WAIT_FOR_CONTINUE = Timeout.ofSeconds(3);
 
     private final Timeout connectionRequestTimeout;
     private final long idleTimeoutMillis;
-    private final ScheduledExecutorService maintenance;
 
     /**
-     * @param config   the validated config
-     * @param name     the filter's name, for the maintenance thread's name
-     * @param tls      the route's TLS context, or null when no target is {@code https}
+     * @param config    the validated config
+     * @param tls       the route's TLS context, or null when no target is {@code https}
+     * @param scheduler the route's one background thread, where idle connections are closed
      */
-    public UpstreamClient(ProxyConfig config, String name, TlsContext tls) {
+    public UpstreamClient(ProxyConfig config, TlsContext tls, ScheduledExecutorService scheduler) {
         Http1Config http1 = Http1Config.custom()
-                // smaller than the exchange's 16 KiB copy buffer, so body reads and writes of a full buffer
-                // bypass HttpCore's own buffers instead of being copied through them
-                .setBufferSize(8 * 1024)
+                // smaller than the exchange's copy buffer, so body reads and writes of a full buffer bypass
+                // HttpCore's own buffers instead of being copied through them; small, because every open
+                // connection (a held event stream: one each) keeps one for input and one for output
+                .setBufferSize(4 * 1024)
                 .setChunkSizeHint(8 * 1024)
                 // an upstream's response head is bounded like a request head is by the container
                 .setMaxLineLength(64 * 1024)
                 .setMaxHeaderCount(256)
                 .build();
-        Connector connector = new Connector(config.connectTimeout(), config.responseTimeout(), tls, http1);
+        this.connector = new Connector(config.connectTimeout(), config.responseTimeout(), tls, http1);
         this.pool = new ConnectionPool(config.maxConnections(), connector);
         this.connectionRequestTimeout = Timeout.ofMilliseconds(config.connectionRequestTimeout().toMillis());
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
-        this.maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "streamproxy-" + name + "-maintenance");
-            t.setDaemon(true);
-            return t;
-        });
         long period = Math.max(1000, Math.min(idleTimeoutMillis / 2, 30_000));
-        maintenance.scheduleWithFixedDelay(pool::closeExpired, period, period, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(pool::closeExpired, period, period, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(connector.uploadWatch(), UploadWatch.PERIOD_MILLIS,
+                UploadWatch.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -84,13 +81,40 @@ public final class UpstreamClient implements AutoCloseable {
         UpstreamConnection connection = lease.connection();
         link.attach(connection);
         ClassicHttpResponse head;
+        Http1Exchange.Progress progress = new Http1Exchange.Progress();
         try {
-            head = Http1Exchange.execute(connection, request, WAIT_FOR_CONTINUE, new Http1Exchange.Progress());
+            head = Http1Exchange.execute(connection, request, WAIT_FOR_CONTINUE, progress);
         } catch (IOException | HttpException | RuntimeException e) {
             pool.release(lease, false, null);
-            throw new UpstreamIOException(endpoint, lease.reused(), e);
+            throw new UpstreamIOException(endpoint, lease.reused(), progress.responseHead, e);
         }
         return new UpstreamResponse(this, lease, request, head);
+    }
+
+    /**
+     * Sends an upgrade request on a connection of its own, made for it with the route's connect timeout and TLS
+     * settings, and returns as soon as the response head has arrived. A {@code 101} leaves the connection ready to
+     * be taken over ({@link UpstreamResponse#takeConnection()}); any other answer is read like a pooled one and the
+     * connection is closed at its end. (HttpCore's pool and exchange treat 101 as an interim response and read on,
+     * so an upgrade never goes through them.)
+     *
+     * @param endpoint where to
+     * @param request  the upgrade request, without a body
+     * @return the response, to be closed by the caller unless its connection is taken over
+     * @throws UpstreamConnectException no connection could be made (nothing sent)
+     * @throws UpstreamIOException      the exchange failed after the connection was made
+     */
+    public UpstreamResponse sendUpgrade(Endpoint endpoint, ClassicHttpRequest request) throws IOException {
+        UpstreamConnection connection = connector.open(endpoint);
+        ClassicHttpResponse head;
+        Http1Exchange.Progress progress = new Http1Exchange.Progress();
+        try {
+            head = Http1Exchange.execute(connection, request, WAIT_FOR_CONTINUE, progress);
+        } catch (IOException | HttpException | RuntimeException e) {
+            connection.abort();
+            throw new UpstreamIOException(endpoint, false, progress.responseHead, e);
+        }
+        return new UpstreamResponse(this, connection, request, head);
     }
 
     void release(ConnectionPool.Lease lease, ClassicHttpRequest request, ClassicHttpResponse head, boolean complete) {
@@ -128,10 +152,18 @@ public final class UpstreamClient implements AutoCloseable {
         return pool.statistics(endpoint);
     }
 
+    /**
+     * Closes the idle connections of an endpoint that is no longer a target.
+     *
+     * @param endpoint the removed target's endpoint
+     */
+    public void discardIdle(Endpoint endpoint) {
+        pool.discardIdle(endpoint);
+    }
+
     /** Closes every connection, idle or leased: exchanges still running fail and answer 503 or abort. */
     @Override
     public void close() {
-        maintenance.shutdownNow();
         pool.close();
     }
 }

@@ -49,8 +49,13 @@ public final class UpstreamConnection implements ModalCloseable {
     private final DefaultBHttpClientConnection http;
     private volatile SessionInputBuffer inputBuffer;
     private volatile boolean bodyStopped;
+    private final UploadWatch watch;
+    /** When the body's current socket write began (0: not in a write), for {@link UploadWatch}. */
+    private volatile long writingSince;
 
-    UpstreamConnection(Endpoint endpoint, Socket socket, SSLSocket tls, Http1Config config) throws IOException {
+    UpstreamConnection(Endpoint endpoint, Socket socket, SSLSocket tls, Http1Config config, UploadWatch watch)
+            throws IOException {
+        this.watch = watch;
         this.endpoint = endpoint;
         this.socket = socket;
         this.tls = tls;
@@ -88,6 +93,18 @@ public final class UpstreamConnection implements ModalCloseable {
     public int bufferedInput() {
         SessionInputBuffer b = inputBuffer;
         return b == null ? 0 : b.length();
+    }
+
+    /** @return bytes the socket holds that HttpCore has not read yet (decrypted ones only, over TLS) */
+    public int socketAvailable() {
+        if (tls == null) {
+            return Math.max(0, rawAvailable());
+        }
+        try {
+            return tls.getInputStream().available(); // raw bytes may be part of a record: only decrypted ones count
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** @return true when bytes of the response wait in HttpCore's buffer or the socket, so a read will not block */
@@ -157,6 +174,30 @@ public final class UpstreamConnection implements ModalCloseable {
         return bodyStopped;
     }
 
+    /** The request body is over (sent whole, stopped, or failed): nothing for the watch to look at any more. */
+    void bodyEnded() {
+        writingSince = 0;
+        watch.ended(this);
+    }
+
+    /**
+     * Called by the watch from the route's thread: when the body's write has been blocked since before
+     * {@code blockedSince} and the upstream has answered, the write is ended (the output is shut down) so the
+     * answer can be read.
+     */
+    void stopIfBlockedByAnAnswer(long blockedSince) {
+        long since = writingSince;
+        if (since == 0 || since > blockedSince || bodyStopped || !responseWaiting()) {
+            return;
+        }
+        bodyStopped = true;
+        try {
+            applicationSocket().shutdownOutput();
+        } catch (IOException | UnsupportedOperationException e) {
+            abort(); // TLS without half-close: the answer is lost, but the upload ends rather than hangs
+        }
+    }
+
     /**
      * The check before a pooled connection is reused.
      *
@@ -189,6 +230,28 @@ public final class UpstreamConnection implements ModalCloseable {
             return rawInput.available();
         } catch (IOException e) {
             return 1; // a socket that cannot be asked is not one to trust
+        }
+    }
+
+    /**
+     * A tunnel's connection: no read timeout (the tunnel's own idle timeout decides when it ends), and it is never
+     * pooled again.
+     */
+    public void keepOpenWhileIdle() {
+        try {
+            applicationSocket().setSoTimeout(0);
+        } catch (IOException e) {
+            // a socket that cannot be set is closed: the tunnel's first read will say so
+        }
+    }
+
+    /** Passes a tunnel's half-close on: no more bytes to the upstream, which may still send. */
+    public void shutdownOutput() throws IOException {
+        try {
+            applicationSocket().shutdownOutput();
+        } catch (UnsupportedOperationException e) {
+            // TLS without half-close: the upstream sees the whole connection end instead
+            abort();
         }
     }
 
@@ -269,8 +332,14 @@ public final class UpstreamConnection implements ModalCloseable {
         @Override
         public boolean isEarlyResponseDetected(ClassicHttpRequest request, HttpClientConnection connection,
                                                InputStream input, long sent, long next) {
-            return bodyStopped
+            if (sent == 0) {
+                watch.started(UpstreamConnection.this);
+            }
+            boolean stop = bodyStopped
                     || (sent / EARLY_CHECK_INTERVAL != (sent + next) / EARLY_CHECK_INTERVAL && stopBodyIfAnswered());
+            // a write is about to start; the next check (or the body's end) tells it ended
+            writingSince = stop ? 0 : System.nanoTime();
+            return stop;
         }
     }
 }

@@ -15,11 +15,28 @@ public final class UpstreamIOException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final boolean reusedConnection;
+    private final boolean responseHead;
 
     public UpstreamIOException(Endpoint endpoint, boolean reusedConnection, Throwable cause) {
+        this(endpoint, reusedConnection, false, cause);
+    }
+
+    /**
+     * @param endpoint         where the exchange ran
+     * @param reusedConnection whether the connection had served earlier exchanges
+     * @param responseHead     whether a response head had arrived before the failure
+     * @param cause            HttpCore's or the socket's exception
+     */
+    public UpstreamIOException(Endpoint endpoint, boolean reusedConnection, boolean responseHead, Throwable cause) {
         super(endpoint + ": " + cause.getClass().getSimpleName()
                 + (cause.getMessage() != null ? ": " + cause.getMessage() : ""), cause);
         this.reusedConnection = reusedConnection;
+        this.responseHead = responseHead;
+    }
+
+    /** @return true when a response head had arrived (the failure came with or after it) */
+    public boolean afterResponseHead() {
+        return responseHead;
     }
 
     /** @return true when the exchange ran on a pooled connection that had served earlier exchanges */

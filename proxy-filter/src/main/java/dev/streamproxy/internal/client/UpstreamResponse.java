@@ -16,6 +16,7 @@ public final class UpstreamResponse implements AutoCloseable {
 
     private final UpstreamClient client;
     private final ConnectionPool.Lease lease;
+    private final UpstreamConnection dedicated;
     private final ClassicHttpRequest request;
     private final ClassicHttpResponse head;
     private final InputStream body;
@@ -24,12 +25,24 @@ public final class UpstreamResponse implements AutoCloseable {
 
     UpstreamResponse(UpstreamClient client, ConnectionPool.Lease lease, ClassicHttpRequest request,
                      ClassicHttpResponse head) throws IOException {
+        this(client, lease, null, request, head);
+    }
+
+    /** On a connection of its own (an upgrade): the connection is closed at the end, never pooled. */
+    UpstreamResponse(UpstreamClient client, UpstreamConnection dedicated, ClassicHttpRequest request,
+                     ClassicHttpResponse head) throws IOException {
+        this(client, null, dedicated, request, head);
+    }
+
+    private UpstreamResponse(UpstreamClient client, ConnectionPool.Lease lease, UpstreamConnection dedicated,
+                             ClassicHttpRequest request, ClassicHttpResponse head) throws IOException {
         this.client = client;
         this.lease = lease;
+        this.dedicated = dedicated;
         this.request = request;
         this.head = head;
         HttpEntity entity = head.getEntity();
-        this.body = entity == null ? null : new BodyStream(entity.getContent());
+        this.body = entity == null ? null : new BodyStream(entity.getContent(), entity.getContentLength() >= 0);
         this.bodyEnded = entity == null;
     }
 
@@ -56,12 +69,27 @@ public final class UpstreamResponse implements AutoCloseable {
 
     /** @return true when body bytes have arrived, so reading the body will not wait for the upstream */
     public boolean bodyReady() {
-        return lease.connection().inputReady();
+        return connection().inputReady();
     }
 
-    /** @return the connection, for a tunnel after {@code 101} */
+    /** @return the connection the response came on */
     public UpstreamConnection connection() {
-        return lease.connection();
+        return dedicated != null ? dedicated : lease.connection();
+    }
+
+    /**
+     * Hands the connection over to the caller (a tunnel after {@code 101 Switching Protocols}): this response will
+     * neither close nor pool it any more.
+     *
+     * @return the connection, now the caller's
+     * @throws IllegalStateException when the response is on a pooled connection
+     */
+    public UpstreamConnection takeConnection() {
+        if (dedicated == null) {
+            throw new IllegalStateException("a pooled connection cannot be taken over");
+        }
+        finished = true;
+        return dedicated;
     }
 
     /** Discards the connection at once, whatever state the exchange is in. */
@@ -80,15 +108,21 @@ public final class UpstreamResponse implements AutoCloseable {
             return;
         }
         finished = true;
-        client.release(lease, request, head, complete);
+        if (dedicated != null) {
+            dedicated.abort();
+        } else {
+            client.release(lease, request, head, complete);
+        }
     }
 
     /** The entity's stream, minus its draining close. */
     private final class BodyStream extends InputStream {
         private final InputStream in;
+        private final boolean counted;
 
-        BodyStream(InputStream in) {
+        BodyStream(InputStream in, boolean counted) {
             this.in = in;
+            this.counted = counted;
         }
 
         @Override
@@ -109,9 +143,15 @@ public final class UpstreamResponse implements AutoCloseable {
             return n;
         }
 
+        /**
+         * HttpCore counts only its own buffer, which a large read bypasses; for a body of known length every byte
+         * in the socket is body, so those count too and a copy can fill its buffer before it writes. A chunked
+         * body's socket bytes may be framing whose rest is still on its way, so there only HttpCore's count holds.
+         */
         @Override
         public int available() throws IOException {
-            return in.available();
+            int buffered = in.available();
+            return buffered > 0 || !counted || bodyEnded ? buffered : connection().socketAvailable();
         }
 
         @Override

@@ -20,6 +20,116 @@ public final class ConfigValidator {
     private ConfigValidator() {
     }
 
+    static final String TARGETS_FORM = "one or more absolute http or https URIs separated by commas, all with the same "
+            + "base path, each optionally followed by a space and weight=N (1 to 1000), e.g. "
+            + "http://10.0.0.5:9000/svc weight=3, http://10.0.0.6:9000/svc";
+
+    /**
+     * Parses the {@code targetUri} init-param: {@code uri [weight=N], uri [weight=N], ...}.
+     *
+     * @param value the raw value
+     * @return the targets, in order
+     */
+    public static java.util.List<dev.streamproxy.TargetUri> parseTargets(String value) {
+        java.util.List<dev.streamproxy.TargetUri> targets = new java.util.ArrayList<>();
+        for (String item : value.split(",", -1)) {
+            String[] words = item.trim().split("\\s+");
+            if (words.length == 0 || words[0].isEmpty() || words.length > 2
+                    || (words.length == 2 && !words[1].startsWith("weight="))) {
+                throw invalid("targetUri", value, TARGETS_FORM);
+            }
+            int weight = dev.streamproxy.TargetUri.DEFAULT_WEIGHT;
+            if (words.length == 2) {
+                try {
+                    weight = Integer.parseInt(words[1].substring("weight=".length()));
+                } catch (NumberFormatException e) {
+                    throw invalid("targetUri", value, TARGETS_FORM);
+                }
+            }
+            targets.add(new dev.streamproxy.TargetUri(parseTargetUri(words[0]), weight));
+        }
+        return targets;
+    }
+
+    /**
+     * Requires at least one target, each valid, with weights from 1 to 1000, no duplicates, one base path.
+     *
+     * @return the targets, frozen
+     */
+    public static java.util.List<dev.streamproxy.TargetUri> requireTargets(
+            java.util.List<dev.streamproxy.TargetUri> targets) {
+        if (targets == null || targets.isEmpty()) {
+            throw new IllegalArgumentException("streamproxy: targetUri is required: give " + TARGET_FORM);
+        }
+        String basePath = null;
+        java.util.Set<URI> seen = new java.util.HashSet<>();
+        for (dev.streamproxy.TargetUri t : targets) {
+            if (t == null) {
+                throw invalid("targetUri", "null", TARGETS_FORM);
+            }
+            requireTargetUri(t.uri());
+            if (t.weight() < 1 || t.weight() > 1000) {
+                throw invalid("targetUri", t.toString(), TARGETS_FORM);
+            }
+            String path = t.uri().getRawPath() == null ? "" : t.uri().getRawPath().replaceFirst("/$", "");
+            if (basePath != null && !basePath.equals(path)) {
+                throw invalid("targetUri", targets.toString().replaceAll("^\\[|]$", ""), TARGETS_FORM
+                        + " (the base paths differ: '" + basePath + "' and '" + path + "')");
+            }
+            basePath = path;
+            if (!seen.add(t.uri().normalize())) {
+                throw invalid("targetUri", t.uri().toString(), TARGETS_FORM + " (this one is listed twice)");
+            }
+        }
+        return java.util.List.copyOf(targets);
+    }
+
+    /** Requires an absolute path without query or fragment, or nothing. */
+    public static void requireHealthCheckPath(String path) {
+        if (path != null && (!path.startsWith("/") || path.indexOf('#') >= 0 || path.chars().anyMatch(c -> c <= ' '))) {
+            throw invalid("healthCheckPath", path, "a path starting with '/', e.g. /health (a query is allowed)");
+        }
+    }
+
+    /** Requires an HTTP header name (an RFC 9110 token), or null. */
+    public static void requireHeaderName(String name, String value) {
+        if (value == null) {
+            return;
+        }
+        boolean ok = !value.isEmpty() && value.chars().allMatch(c -> c > 0x20 && c < 0x7f
+                && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0);
+        if (!ok) {
+            throw invalid(name, value, "a header name such as X-Request-Id, or none");
+        }
+    }
+
+    /** Requires protocol tokens, never {@code h2c} (which would turn the connection into HTTP/2). */
+    public static void requireUpgradeProtocols(java.util.Set<String> protocols) {
+        String form = "a comma-separated list of protocol names such as websocket, or none; h2c is never tunnelled";
+        if (protocols == null) {
+            throw invalid("upgradeProtocols", "null", form);
+        }
+        for (String p : protocols) {
+            if (p == null || p.isEmpty() || "h2c".equals(p) || !p.chars().allMatch(c -> c > 0x20 && c < 0x7f
+                    && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+                throw invalid("upgradeProtocols", String.valueOf(p), form);
+            }
+        }
+    }
+
+    /** Requires response codes from 500 to 599. */
+    public static void requireRetryStatuses(java.util.Set<Integer> codes) {
+        if (codes == null) {
+            throw invalid("retryOnStatus", "null", "a comma-separated list of codes from 500 to 599, e.g. 502,503,504");
+        }
+        for (Integer c : codes) {
+            if (c == null || c < 500 || c > 599) {
+                throw invalid("retryOnStatus", String.valueOf(c),
+                        "a comma-separated list of codes from 500 to 599, e.g. 502,503,504");
+            }
+        }
+    }
+
     /** Parses a target URI string, failing with the accepted form instead of a bare syntax error. */
     public static URI parseTargetUri(String value) {
         try {

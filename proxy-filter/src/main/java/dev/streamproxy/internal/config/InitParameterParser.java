@@ -23,7 +23,9 @@ public final class InitParameterParser {
             "connectionRequestTimeout", "idleTimeout", "preserveHost", "forwardedHeaders", "rewriteRedirects",
             "trustedProxies", "maxRequestBodySize", "maxRequestHeaders", "allowUnderscoreHeaders",
             "trustStore", "trustStorePassword", "trustStoreType", "keyStore", "keyStorePassword", "keyStoreType",
-            "tlsProtocols");
+            "tlsProtocols", "loadBalancing", "dnsRefreshInterval", "maxFails", "failTimeout", "healthCheckPath",
+            "healthCheckInterval", "maxRetries", "retryBufferSize", "retryOnStatus", "maxConcurrentRequests",
+            "requestIdHeader", "serverTiming", "accessLog", "jmx", "metrics", "upgradeProtocols", "upgradeIdleTimeout");
 
     private InitParameterParser() {
     }
@@ -65,6 +67,25 @@ public final class InitParameterParser {
         withRaw(params, "keyStorePassword", b::keyStorePassword);
         with(params, "keyStoreType", b::keyStoreType);
         with(params, "tlsProtocols", v -> b.tlsProtocols(splitList(v)));
+        with(params, "loadBalancing", v -> b.loadBalancing(parseLoadBalancing(v)));
+        withDuration(params, "dnsRefreshInterval", b::dnsRefreshInterval);
+        with(params, "maxFails", v -> b.maxFails(parseInt("maxFails", v)));
+        withDuration(params, "failTimeout", b::failTimeout);
+        with(params, "healthCheckPath", b::healthCheckPath);
+        withDuration(params, "healthCheckInterval", b::healthCheckInterval);
+        with(params, "maxRetries", v -> b.maxRetries(parseInt("maxRetries", v)));
+        with(params, "retryBufferSize", v -> b.retryBufferSize(parseIntSize("retryBufferSize", v)));
+        with(params, "retryOnStatus", v -> b.retryOnStatus(parseCodes(v)));
+        with(params, "requestIdHeader", b::requestIdHeader);
+        with(params, "serverTiming", v -> b.serverTiming(parseBoolean("serverTiming", v)));
+        with(params, "accessLog", v -> b.accessLog(parseBoolean("accessLog", v)));
+        with(params, "jmx", v -> b.jmx(parseBoolean("jmx", v)));
+        with(params, "metrics", v -> MetricsParameter.apply(v, b));
+        with(params, "upgradeProtocols", v -> b.upgradeProtocols("none".equalsIgnoreCase(v) ? List.of()
+                : splitList(v)));
+        withDuration(params, "upgradeIdleTimeout", b::upgradeIdleTimeout);
+        with(params, "maxConcurrentRequests", v -> b.maxConcurrentRequests(
+                "unlimited".equalsIgnoreCase(v) ? ProxyConfig.UNLIMITED_REQUESTS : parseInt("maxConcurrentRequests", v)));
         return b.build();
     }
 
@@ -94,6 +115,30 @@ public final class InitParameterParser {
             }
         }
         return entries;
+    }
+
+    private static dev.streamproxy.LoadBalancing parseLoadBalancing(String value) {
+        try {
+            return dev.streamproxy.LoadBalancing.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw ConfigValidator.invalid("loadBalancing", value, "least-in-flight, round-robin or random");
+        }
+    }
+
+    private static int parseIntSize(String name, String value) {
+        long bytes = SizeParser.parse(name, value);
+        if (bytes > Integer.MAX_VALUE) {
+            throw ConfigValidator.invalid(name, value, "a size of at most 16MiB");
+        }
+        return (int) bytes;
+    }
+
+    private static java.util.Set<Integer> parseCodes(String value) {
+        java.util.Set<Integer> codes = new java.util.LinkedHashSet<>();
+        for (String code : splitList(value)) {
+            codes.add(parseInt("retryOnStatus", code));
+        }
+        return codes;
     }
 
     static int parseInt(String name, String value) {

@@ -20,11 +20,27 @@ public final class ErrorResponses {
      * @return false when the response was already committed, so the caller must abort the connection instead
      */
     public static boolean send(HttpServletResponse response, int status, String body) {
+        return send(response, status, body, null, null);
+    }
+
+    /**
+     * As {@link #send(HttpServletResponse, int, String)}, with one more header (the request id) that the reset must
+     * not lose.
+     *
+     * @param headerName  a header to set, or null
+     * @param headerValue its value
+     * @return false when the response was already committed
+     */
+    public static boolean send(HttpServletResponse response, int status, String body, String headerName,
+                               String headerValue) {
         if (response.isCommitted()) {
             return false;
         }
         try {
             response.reset();
+            if (headerName != null) {
+                response.setHeader(headerName, headerValue);
+            }
             response.setStatus(status);
             response.setContentType("text/plain;charset=UTF-8");
             response.setHeader("Cache-Control", "no-store");
@@ -46,5 +62,11 @@ public final class ErrorResponses {
     /** Sends the answer for a classified failure. */
     public static boolean send(HttpServletResponse response, UpstreamFailure failure) {
         return send(response, failure.status(), failure.body());
+    }
+
+    /** Sends the answer for a classified failure, with one more header. */
+    public static boolean send(HttpServletResponse response, UpstreamFailure failure, String headerName,
+                               String headerValue) {
+        return send(response, failure.status(), failure.body(), headerName, headerValue);
     }
 }

@@ -11,6 +11,7 @@ final class RecordingOutputStream extends OutputStream {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final List<Integer> flushPoints = new ArrayList<>();
+    private final List<Integer> writeSizes = new ArrayList<>();
     private IOException failWrites;
     private IOException failFlushes;
 
@@ -35,6 +36,7 @@ final class RecordingOutputStream extends OutputStream {
             throw failWrites;
         }
         bytes.write(b, off, len);
+        writeSizes.add(len);
     }
 
     @Override
@@ -47,6 +49,11 @@ final class RecordingOutputStream extends OutputStream {
 
     byte[] bytes() {
         return bytes.toByteArray();
+    }
+
+    /** @return the length of every write, in order */
+    List<Integer> writeSizes() {
+        return writeSizes;
     }
 
     /** @return the byte count written before each flush, in order */

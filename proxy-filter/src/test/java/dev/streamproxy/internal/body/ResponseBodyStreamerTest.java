@@ -64,6 +64,36 @@ class ResponseBodyStreamerTest {
     }
 
     @Test
+    void bytesThatHaveAlreadyArrivedJoinOneWrite() throws IOException {
+        ScriptedInputStream upstream = new ScriptedInputStream()
+                .chunk(new byte[100], 100)
+                .chunk(new byte[100], 100)
+                .chunk(new byte[100], 0)
+                .chunk(new byte[50], 0);
+        RecordingOutputStream client = new RecordingOutputStream();
+        try (CopyBuffer buffer = new CopyBuffer(350)) {
+            assertEquals(350, ResponseBodyStreamer.copy(upstream, client, buffer, false, null));
+        }
+        // the first three reads were ready one after the other: one write, then a flush while the rest is awaited
+        assertEquals(List.of(300, 50), client.writeSizes());
+        assertEquals(List.of(300, 350), client.flushPoints());
+    }
+
+    @Test
+    void aWriteNeverExceedsTheBuffer() throws IOException {
+        ScriptedInputStream upstream = new ScriptedInputStream();
+        for (int i = 0; i < 10; i++) {
+            upstream.chunk(new byte[BufferPool.BUFFER_SIZE / 4], BufferPool.BUFFER_SIZE);
+        }
+        RecordingOutputStream client = new RecordingOutputStream();
+        try (CopyBuffer buffer = new CopyBuffer(-1)) {
+            ResponseBodyStreamer.copy(upstream, client, buffer, false, null);
+        }
+        assertEquals(List.of(BufferPool.BUFFER_SIZE, BufferPool.BUFFER_SIZE, BufferPool.BUFFER_SIZE / 2),
+                client.writeSizes());
+    }
+
+    @Test
     void failedClientWriteIsClientGone() {
         SocketException broken = new SocketException("Broken pipe");
         RecordingOutputStream client = new RecordingOutputStream().failWrites(broken);

@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -243,5 +244,72 @@ class StreamingRequestEntityTest {
         };
         entity(in, 3, UNLIMITED).close();
         assertFalse(closed[0]);
+    }
+
+    @Test
+    void aLaterTryReplaysTheWindowThenGoesOnReadingTheClient() throws IOException {
+        byte[] body = random(50_000);
+        InputStream client = new ByteArrayInputStream(body);
+        StreamingRequestEntity e = new StreamingRequestEntity(null, client, body.length, UNLIMITED,
+                new byte[BufferPool.BUFFER_SIZE], 0, new UpstreamLink(), 64 * 1024);
+        // the first target fails after 20 000 bytes: the write throws, the window holds what was read
+        OutputStream failing = new OutputStream() {
+            private int written;
+
+            @Override
+            public void write(int b) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (written + len > 20_000) {
+                    throw new IOException("connection reset");
+                }
+                written += len;
+            }
+        };
+        assertThrows(IOException.class, () -> e.writeTo(failing));
+        assertTrue(e.canReplay());
+        RecordingOutputStream second = new RecordingOutputStream();
+        e.writeTo(second);
+        assertArrayEquals(body, second.bytes(), "the second target got the whole body, in order");
+        assertTrue(e.isComplete());
+        e.release();
+    }
+
+    @Test
+    void pastTheWindowTheBodyStillStreamsButCanNoLongerBeReplayed() throws IOException {
+        byte[] body = random(100_000);
+        StreamingRequestEntity e = new StreamingRequestEntity(null, new ByteArrayInputStream(body), body.length,
+                UNLIMITED, new byte[BufferPool.BUFFER_SIZE], 0, new UpstreamLink(), 64 * 1024);
+        assertTrue(e.canReplay(), "nothing read yet");
+        RecordingOutputStream out = new RecordingOutputStream();
+        e.writeTo(out);
+        assertArrayEquals(body, out.bytes());
+        assertFalse(e.canReplay());
+    }
+
+    @Test
+    void withoutAWindowABodyOnceStartedCannotBeReplayed() throws IOException {
+        StreamingRequestEntity e = entity(new ByteArrayInputStream(random(10)), 10, UNLIMITED);
+        assertTrue(e.canReplay());
+        e.writeTo(new RecordingOutputStream());
+        assertFalse(e.canReplay());
+    }
+
+    @Test
+    void aClientFailureIsNeverReplayable() {
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("client reset");
+            }
+        };
+        StreamingRequestEntity e = new StreamingRequestEntity(null, broken, 10, UNLIMITED,
+                new byte[BufferPool.BUFFER_SIZE], 0, new UpstreamLink(), 64 * 1024);
+        assertThrows(ClientGoneException.class, () -> e.writeTo(new RecordingOutputStream()));
+        assertTrue(e.clientFailed());
+        assertFalse(e.canReplay());
     }
 }

@@ -41,6 +41,8 @@ class UpstreamClientTest {
 
     private ScriptedUpstream upstream;
     private UpstreamClient client;
+    private final java.util.concurrent.ScheduledExecutorService scheduler =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
     void tearDown() throws IOException {
@@ -48,6 +50,7 @@ class UpstreamClientTest {
             assertEquals(0, client.statistics().leased(), "a connection was left leased");
             client.close();
         }
+        scheduler.shutdownNow();
         if (upstream != null) {
             upstream.close();
         }
@@ -59,7 +62,7 @@ class UpstreamClientTest {
                 .targetUri("http://127.0.0.1:" + upstream.endpoint().port())
                 .responseTimeout(Duration.ofSeconds(10))
                 .build();
-        client = new UpstreamClient(config, "test", null);
+        client = new UpstreamClient(config, null, scheduler);
         return client;
     }
 
@@ -287,7 +290,7 @@ class UpstreamClientTest {
                 .targetUri("http://127.0.0.1:" + upstream.endpoint().port())
                 .maxConnections(1)
                 .connectionRequestTimeout(Duration.ofMillis(200))
-                .build(), "test", null);
+                .build(), null, scheduler);
         UpstreamResponse held = client.send(upstream.endpoint(), get("/a"), new UpstreamLink());
         assertThrows(PoolTimeoutException.class, () -> exchange(get("/b")));
         assertEquals("c0r0", text(held.body()));
@@ -319,7 +322,8 @@ class UpstreamClientTest {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        client = new UpstreamClient(ProxyConfig.builder().targetUri("http://127.0.0.1:" + port).build(), "t", null);
+        client = new UpstreamClient(ProxyConfig.builder().targetUri("http://127.0.0.1:" + port).build(), null,
+                scheduler);
         UpstreamConnectException e = assertThrows(UpstreamConnectException.class, () -> client.send(
                 new Endpoint("http", "127.0.0.1", port, null), get("/"), new UpstreamLink()));
         assertFalse(e.isTimedOut());

@@ -196,7 +196,11 @@ class InitParameterParserTest {
                 "connectionRequestTimeout", "idleTimeout", "preserveHost", "forwardedHeaders", "rewriteRedirects",
                 "trustedProxies", "maxRequestBodySize", "maxRequestHeaders", "allowUnderscoreHeaders",
                 "trustStore", "trustStorePassword", "trustStoreType", "keyStore", "keyStorePassword",
-                "keyStoreType", "tlsProtocols"), InitParameterParser.NAMES);
+                "keyStoreType", "tlsProtocols", "loadBalancing", "dnsRefreshInterval", "maxFails", "failTimeout",
+                "healthCheckPath", "healthCheckInterval", "maxRetries", "retryBufferSize", "retryOnStatus",
+                "maxConcurrentRequests", "requestIdHeader", "serverTiming", "accessLog", "jmx", "metrics",
+                "upgradeProtocols", "upgradeIdleTimeout"),
+                InitParameterParser.NAMES);
     }
 
     @Test
@@ -242,5 +246,68 @@ class InitParameterParserTest {
     @ValueSource(strings = {"-2", "ten", "1.5MiB", "10TiB"})
     void rejectsInvalidMaxRequestBodySizeNamingTheParameterValueAndForm(String value) {
         assertNamesParameterValueAndForm(rejected("maxRequestBodySize", value), "maxRequestBodySize", value);
+    }
+
+    @Test
+    void severalTargetsWithWeightsAreParsedInOrder() {
+        ProxyConfig c = parse("targetUri", "http://10.0.0.5:9000/svc weight=3 , https://workers.internal/svc/,"
+                + "http://[::1]:9001/svc  weight=1");
+        assertEquals(List.of(new dev.streamproxy.TargetUri(java.net.URI.create("http://10.0.0.5:9000/svc"), 3),
+                new dev.streamproxy.TargetUri(java.net.URI.create("https://workers.internal/svc/"), 1),
+                new dev.streamproxy.TargetUri(java.net.URI.create("http://[::1]:9001/svc"), 1)), c.targets());
+        assertEquals(java.net.URI.create("http://10.0.0.5:9000/svc"), c.targetUri());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "http://a:1/svc, http://b:2/other",
+        "http://a:1/svc, http://a:1/svc",
+        "http://a:1/svc weight=0",
+        "http://a:1/svc weight=1001",
+        "http://a:1/svc heavy",
+        "http://a:1/svc weight=x",
+        "http://a:1/svc,",
+        "http://a:1/svc, ftp://b/svc"})
+    void badTargetListsNameTheParameterAndTheForm(String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProxyConfig.fromParameters(Map.of("targetUri", value)));
+        assertTrue(e.getMessage().startsWith("streamproxy: invalid targetUri '"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected "), e.getMessage());
+    }
+
+    @Test
+    void upstreamPoliciesAreParsedWithTheirDefaults() {
+        ProxyConfig d = parse();
+        assertEquals(dev.streamproxy.LoadBalancing.LEAST_IN_FLIGHT, d.loadBalancing());
+        assertEquals(java.time.Duration.ofSeconds(30), d.dnsRefreshInterval());
+        assertEquals(3, d.maxFails());
+        assertEquals(java.time.Duration.ofSeconds(10), d.failTimeout());
+        assertEquals(null, d.healthCheckPath());
+        assertEquals(2, d.maxRetries());
+        assertEquals(64 * 1024, d.retryBufferSize());
+        assertEquals(java.util.Set.of(), d.retryOnStatus());
+        assertEquals(ProxyConfig.UNLIMITED_REQUESTS, d.maxConcurrentRequests());
+        ProxyConfig c = parse("loadBalancing", "Round-Robin", "dnsRefreshInterval", "5s", "maxFails", "1",
+                "failTimeout", "2s", "healthCheckPath", "/health?deep=1", "healthCheckInterval", "1s",
+                "maxRetries", "0", "retryBufferSize", "0", "retryOnStatus", "502, 503,504",
+                "maxConcurrentRequests", "100");
+        assertEquals(dev.streamproxy.LoadBalancing.ROUND_ROBIN, c.loadBalancing());
+        assertEquals("/health?deep=1", c.healthCheckPath());
+        assertEquals(java.util.Set.of(502, 503, 504), c.retryOnStatus());
+        assertEquals(100, c.maxConcurrentRequests());
+        assertEquals(0, c.retryBufferSize());
+        assertEquals(ProxyConfig.UNLIMITED_REQUESTS, parse("maxConcurrentRequests", "unlimited")
+                .maxConcurrentRequests());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "loadBalancing, fastest", "maxFails, 0", "failTimeout, 0s", "healthCheckPath, health",
+        "maxRetries, 11", "retryBufferSize, 32MiB", "retryOnStatus, 404", "maxConcurrentRequests, 0",
+        "dnsRefreshInterval, soon"})
+    void badUpstreamPoliciesNameTheParameterValueAndForm(String name, String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(name, value));
+        assertTrue(e.getMessage().contains("invalid " + name + " '"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected "), e.getMessage());
     }
 }

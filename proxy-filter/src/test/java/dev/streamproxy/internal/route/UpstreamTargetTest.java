@@ -100,10 +100,4 @@ class UpstreamTargetTest {
         assertEquals("", target("http://h:9000").basePath());
         assertEquals("/", target("http://h:9000").requestTarget("", null));
     }
-
-    @Test
-    void singleSelectorAlwaysAnswersItsTarget() {
-        UpstreamTarget t = target("http://h/svc");
-        assertEquals(t, TargetSelector.single(t).select(null));
-    }
 }

@@ -1,0 +1,349 @@
+package dev.streamproxy.internal;
+
+import dev.streamproxy.internal.body.CopyBuffer;
+import dev.streamproxy.internal.body.RequestBodies;
+import dev.streamproxy.internal.body.StreamingRequestEntity;
+import dev.streamproxy.internal.client.PoolTimeoutException;
+import dev.streamproxy.internal.client.UpstreamLink;
+import dev.streamproxy.internal.client.UpstreamResponse;
+import dev.streamproxy.internal.error.ClientGoneException;
+import dev.streamproxy.internal.error.ErrorResponses;
+import dev.streamproxy.internal.error.ExchangeAbortedException;
+import dev.streamproxy.internal.error.UpstreamFailure;
+import dev.streamproxy.internal.observe.ExchangeRecord;
+import dev.streamproxy.internal.upstream.FailedTry;
+import dev.streamproxy.internal.upstream.RetryPolicy;
+import dev.streamproxy.internal.upstream.RetryPolicy.Failure;
+import dev.streamproxy.internal.upstream.Target;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.streamproxy.internal.ProxyHandler.LOG;
+
+/**
+ * One proxied exchange, as a script of named steps: check the request, build the upstream request, attach the
+ * streamed body, then a loop of tries (choose a target, send, and on a failure decide whether the exchange may be
+ * tried again elsewhere), then relay the head and stream the body back. Every failure ends in {@link #onFailure}: a
+ * status code before the response is committed, an aborted client connection after.
+ */
+final class Exchange {
+
+    private final ProxyHandler route;
+    private final ExchangeRecord record;
+    private final String id;
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final String rest;
+    private final BasicClassicHttpRequest upstream;
+    private final UpstreamLink link = new UpstreamLink();
+    private final List<Target> tried = new ArrayList<>(2);
+    private final List<String> failedTries = new ArrayList<>(0);
+    private int retriesUsed;
+    private boolean retrySlot;
+    private final boolean upgrade;
+    private Target target;
+    private UpstreamResponse answer;
+
+    Exchange(ProxyHandler route, ExchangeRecord record, HttpServletRequest request, HttpServletResponse response,
+             String rest) {
+        this.route = route;
+        this.record = record;
+        this.id = record.requestId();
+        this.request = request;
+        this.response = response;
+        this.rest = rest;
+        this.upstream = new BasicClassicHttpRequest(request.getMethod(), (String) null);
+        this.upgrade = route.upgrades.isTunnelled(request);
+    }
+
+    void run() throws IOException {
+        if (!checkRequest() || !buildRequest()) {
+            route.ended(record);
+            return;
+        }
+        CopyBuffer buffer = new CopyBuffer(request.getContentLengthLong());
+        route.retryBudget.exchangeStarted();
+        ExchangeRecord.Outcome outcome = ExchangeRecord.Outcome.OK;
+        try {
+            attachBody(buffer.bytes());
+            answer = sendUntilAnswered();
+            if (upgrade && answer.code() == 101) {
+                switchProtocols();
+                return;
+            }
+            relayHead();
+            commitHeadIfTheBodyWaits();
+            relayBody(buffer);
+        } catch (IOException | RuntimeException e) {
+            // discard, never drain: the connection goes away with whatever is left of the exchange
+            link.abort();
+            if (answer != null) {
+                answer.abort();
+            }
+            outcome = ExchangeRecord.Outcome.UPSTREAM_ERROR; // if onFailure throws: aborted after the start
+            outcome = onFailure(rootCause(e));
+        } finally {
+            record.end(response.getStatus(), outcome, bytesRead());
+            route.ended(record);
+            if (answer != null) {
+                answer.close();
+            }
+            if (target != null) {
+                route.upstreams.targets().finish(target);
+            }
+            if (upstream.getEntity() instanceof StreamingRequestEntity body) {
+                body.release();
+            }
+            releaseRetrySlot();
+            route.retryBudget.exchangeEnded();
+            buffer.close();
+        }
+    }
+
+    /** Refuses what must never be forwarded; see {@link RequestChecks}. */
+    private boolean checkRequest() {
+        RequestChecks.Refusal refusal = upgrade && !"HTTP/1.1".equals(request.getProtocol())
+                ? RequestChecks.UPGRADE_OVER_HTTP2 : RequestChecks.check(request, rest);
+        if (refusal == null) {
+            return true;
+        }
+        if (refusal.reason() != null) {
+            LOG.info("[{}] {} {} {} -> {}: {}", route.name, id, request.getMethod(), request.getRequestURI(),
+                    refusal.status(), refusal.reason());
+        }
+        refuse(refusal.status(), refusal.body());
+        return false;
+    }
+
+    /** The proxy's own refusal, before any upstream was contacted. */
+    private void refuse(int status, String body) {
+        ErrorResponses.send(response, status, body, route.requestIdHeader, id);
+        record.end(status, ExchangeRecord.Outcome.REFUSED, 0);
+    }
+
+    /**
+     * The upstream request: same method, the base path (the same for every target) joined to the raw rest and raw
+     * query, the client's headers as the header policy allows, and the forwarding headers; {@code Host} is the
+     * target's, set per try. More header lines than {@code maxRequestHeaders} get 431 and nothing is sent.
+     */
+    private boolean buildRequest() {
+        Target any = route.upstreams.targets().all().get(0);
+        // setPath keeps the raw string: nothing is decoded and re-encoded on the way
+        upstream.setPath(any.configured().requestTarget(rest, request.getQueryString()));
+        int lines = route.requestHeaders.copy(request, upstream);
+        if (lines > route.config.maxRequestHeaders()) {
+            LOG.info("[{}] {} {} {} -> 431: {} header lines, more than maxRequestHeaders={}", route.name, id,
+                    request.getMethod(), request.getRequestURI(), lines, route.config.maxRequestHeaders());
+            refuse(431, "431 Request Header Fields Too Large\n");
+            return false;
+        }
+        route.forwardedHeaders.write(request, upstream);
+        if (route.requestIdHeader != null) {
+            // setHeader would replace only the first: a client's second and later values must go too
+            upstream.removeHeaders(route.requestIdHeader);
+            upstream.addHeader(route.requestIdHeader, id);
+        }
+        if (upgrade) {
+            // hop-by-hop, so dropped with the client's other connection headers: asked for again on this hop
+            upstream.setHeader("Connection", "Upgrade");
+            upstream.setHeader("Upgrade", request.getHeader("Upgrade"));
+        }
+        return true;
+    }
+
+    /** The body streams as it arrives; an idempotent request keeps a replay window, so a failure can be retried. */
+    private void attachBody(byte[] buffer) throws IOException {
+        int window = route.config.maxRetries() > 0 && RetryPolicy.isIdempotent(request.getMethod())
+                ? route.config.retryBufferSize() : 0;
+        RequestBodies.attach(request, upstream, buffer, route.config.maxRequestBodySize(), link, window);
+    }
+
+    /** The loop of tries: each on a target chosen by the policy, again only when {@link RetryPolicy} allows. */
+    private UpstreamResponse sendUntilAnswered() throws IOException {
+        while (true) {
+            Target t = route.upstreams.targets().select(tried, System.currentTimeMillis());
+            target = t;
+            tried.add(t);
+            if (!route.config.preserveHost() || !upstream.containsHeader("Host")) {
+                upstream.setHeader("Host", t.configured().authority());
+            }
+            record.tryStarted(address(t));
+            UpstreamResponse r;
+            try {
+                r = upgrade ? route.upstreams.client().sendUpgrade(t.endpoint(), upstream)
+                        : route.upstreams.client().send(t.endpoint(), upstream, link);
+            } catch (IOException e) {
+                releaseRetrySlot();
+                StreamingRequestEntity body = streamedBody();
+                FailedTry failed = FailedTry.of(e, body != null && body.clientFailed(), expectsContinue(),
+                        body != null && body.isStarted());
+                t.record(failed.health(), System.currentTimeMillis());
+                endTry(t, e.getMessage());
+                if (!mayRetry(failed.failure(), e instanceof PoolTimeoutException, t + " " + e.getMessage())) {
+                    throw e;
+                }
+                continue;
+            }
+            releaseRetrySlot();
+            t.record(Target.Outcome.RESPONDED, System.currentTimeMillis());
+            record.responseHead();
+            if (route.retryPolicy.retriesStatus(r.code())
+                    && mayRetry(Failure.RETRY_STATUS, false, t + " answered " + r.code())) {
+                r.abort();
+                endTry(t, "answered " + r.code());
+                continue;
+            }
+            return r;
+        }
+    }
+
+    private static String address(Target t) {
+        java.net.InetAddress a = t.endpoint().address();
+        String host = a == null ? t.endpoint().hostName() : a.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + t.endpoint().port();
+    }
+
+    private long bytesRead() {
+        HttpEntity entity = upstream.getEntity();
+        if (entity instanceof StreamingRequestEntity body) {
+            return body.bytesRead();
+        }
+        return entity == null ? 0 : Math.max(0, entity.getContentLength());
+    }
+
+    private void endTry(Target t, String cause) {
+        route.upstreams.targets().finish(t);
+        target = null;
+        failedTries.add(t + " " + cause);
+    }
+
+    /** @param cause what went wrong with the try, for the log line */
+    private boolean mayRetry(Failure failure, boolean busyTarget, String cause) {
+        if (busyTarget && tried.size() >= route.upstreams.targets().size()) {
+            return false; // waiting again on the same full pool only delays the 503
+        }
+        if (!route.retryPolicy.mayRetry(request.getMethod(), failure, bodyReplayable(), retriesUsed)) {
+            return false;
+        }
+        if (!route.retryBudget.tryStartRetry()) {
+            LOG.debug("[{}] {} {} {}: not retried, the retry budget is spent ({} retries in flight)", route.name,
+                    id, request.getMethod(), request.getRequestURI(), route.retryBudget.retriesInFlight());
+            return false;
+        }
+        retriesUsed++;
+        retrySlot = true;
+        route.retries.increment();
+        LOG.debug("[{}] {} {} {}: try {} failed ({}), retrying: {}", route.name, id, request.getMethod(),
+                request.getRequestURI(), retriesUsed, failure, cause);
+        return true;
+    }
+
+    /** A retry holds its budget slot until its own answer or failure, not while the answer streams. */
+    private void releaseRetrySlot() {
+        if (retrySlot) {
+            retrySlot = false;
+            route.retryBudget.retryEnded();
+        }
+    }
+
+    private boolean bodyReplayable() {
+        HttpEntity entity = upstream.getEntity();
+        return entity == null || entity.isRepeatable()
+                || (entity instanceof StreamingRequestEntity body && body.canReplay());
+    }
+
+    private StreamingRequestEntity streamedBody() {
+        return upstream.getEntity() instanceof StreamingRequestEntity s ? s : null;
+    }
+
+    private boolean expectsContinue() {
+        Header expect = upstream.getFirstHeader("Expect");
+        return expect != null && "100-continue".equalsIgnoreCase(expect.getValue().trim());
+    }
+
+    /**
+     * The upstream agreed to switch: the client gets its {@code 101} and both connections become one tunnel. The
+     * upstream's connection is taken from the exchange, and the client's comes from the container through
+     * {@link dev.streamproxy.internal.tunnel.TunnelHandler}.
+     */
+    private void switchProtocols() throws IOException {
+        String protocol = TunnelSwitch.upgradeOf(answer);
+        TunnelSwitch.respond(route, record, request, response, answer, target.configured(), protocol);
+        TunnelSwitch.start(route, request, "[" + route.name + "] " + id, answer.takeConnection());
+        record.end(101, ExchangeRecord.Outcome.OK, 0);
+    }
+
+    private void relayHead() {
+        ResponseRelay.head(route, record, request, response, upstream, answer, target.configured());
+    }
+
+    private void commitHeadIfTheBodyWaits() throws ClientGoneException {
+        ResponseRelay.commitHeadIfTheBodyWaits(request, response, answer);
+    }
+
+    private void relayBody(CopyBuffer buffer) throws IOException {
+        buffer.fitTo(answer.contentLength());
+        ResponseRelay.body(request, response, answer, buffer, record);
+    }
+
+    private ExchangeRecord.Outcome onFailure(Throwable failure) throws ExchangeAbortedException {
+        UpstreamFailure kind = UpstreamFailure.classify(failure);
+        if (kind == UpstreamFailure.CLIENT_GONE) {
+            LOG.debug("[{}] {} {} {}: client went away, upstream exchange aborted: {}", route.name, id,
+                    request.getMethod(), request.getRequestURI(), failure.getMessage());
+            ErrorResponses.send(response, kind, route.requestIdHeader, id);
+            return ExchangeRecord.Outcome.CLIENT_GONE;
+        }
+        boolean answered = ErrorResponses.send(response, kind, route.requestIdHeader, id);
+        String cause = describeTries(failure);
+        if (answered) {
+            if (kind == UpstreamFailure.TOO_LARGE) {
+                LOG.info("[{}] {} {} {} -> 413: {}", route.name, id, request.getMethod(), request.getRequestURI(),
+                        cause);
+            } else {
+                LOG.warn("[{}] {} {} {} -> {}: {}", route.name, id, request.getMethod(), request.getRequestURI(),
+                        kind.status(), cause);
+            }
+            return outcome(kind);
+        }
+        LOG.warn("[{}] {} {} {}: upstream failed after the response started, aborting the client connection: {}",
+                route.name, id, request.getMethod(), request.getRequestURI(), cause);
+        throw new ExchangeAbortedException("[" + route.name + "] " + id
+                + " upstream failed mid-response; connection aborted");
+    }
+
+    private static ExchangeRecord.Outcome outcome(UpstreamFailure kind) {
+        return switch (kind) {
+            case GATEWAY_TIMEOUT -> ExchangeRecord.Outcome.TIMEOUT;
+            case POOL_EXHAUSTED -> ExchangeRecord.Outcome.SHED;
+            case TOO_LARGE, BODY_UNAVAILABLE -> ExchangeRecord.Outcome.REFUSED;
+            case CLIENT_GONE -> ExchangeRecord.Outcome.CLIENT_GONE;
+            default -> ExchangeRecord.Outcome.UPSTREAM_ERROR;
+        };
+    }
+
+    /** One cause, or every try with its cause when the exchange was tried more than once. */
+    private String describeTries(Throwable failure) {
+        String last = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        if (failedTries.size() <= 1) {
+            return last;
+        }
+        return failedTries.size() + " tries: " + String.join("; ", failedTries);
+    }
+
+    /** The body's own failure (client gone, over the limit) when it is what aborted the exchange. */
+    private Throwable rootCause(Throwable thrown) {
+        if (upstream.getEntity() instanceof StreamingRequestEntity body && body.failure() != null
+                && body.clientFailed()) {
+            return body.failure();
+        }
+        return thrown;
+    }
+}
