@@ -8,23 +8,15 @@ import dev.streamproxy.it.support.AppServlet;
 import dev.streamproxy.it.support.Await;
 import dev.streamproxy.it.support.MatrixApp;
 import dev.streamproxy.it.support.Upstream;
-import jakarta.servlet.Filter;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.FilterConfig;
-import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+
+import static dev.streamproxy.it.support.RouteWiring.declared;
+import static dev.streamproxy.it.support.RouteWiring.programmatic;
 
 /**
  * The application the fault suite attacks, the same in every host: context {@value #CONTEXT}, a raw-socket
@@ -109,24 +101,6 @@ public final class FaultApp extends MatrixApp {
         return ProxyConfig.builder().targetUri(target).prefix("/" + name);
     }
 
-    private static void programmatic(List<WebApp.FilterMapping> filters, Map<String, Supplier<ProxyFilter>> proxies,
-                                     String name, ProxyConfig.Builder config) {
-        ProxyFilter f = new ProxyFilter(config.build());
-        filters.add(new WebApp.FilterMapping(name, f, "/" + name + "/*"));
-        proxies.put(name, () -> f);
-    }
-
-    private static void declared(List<WebApp.FilterMapping> filters, Map<String, Supplier<ProxyFilter>> proxies,
-                                 String name, String target, Map<String, String> params) {
-        Map<String, String> all = new LinkedHashMap<>(params);
-        all.put("targetUri", target);
-        all.put("prefix", "/" + name);
-        all.put("responseTimeout", "10s");
-        InitParamFilter f = new InitParamFilter(new ProxyFilter(), all);
-        filters.add(new WebApp.FilterMapping(name, f, "/" + name + "/*"));
-        proxies.put(name, () -> f.delegate);
-    }
-
     /**
      * Polls until no thread is inside the proxy's exchange (a container request thread stuck in a read or write
      * that nothing will ever end); fails with the stuck threads' stacks at the deadline.
@@ -164,61 +138,5 @@ public final class FaultApp extends MatrixApp {
             }
         });
         return sb.toString();
-    }
-
-    /**
-     * Declares a {@code new ProxyFilter()} the way {@code web.xml} does: the container's {@link FilterConfig} plus
-     * these init-params. The filter itself reads and validates them in {@code init}. (Also used by the upstream
-     * and observability suites' {@code FleetApp} and {@code ObserveApp}.)
-     */
-    public static final class InitParamFilter implements Filter {
-        final ProxyFilter delegate;
-        private final Map<String, String> params;
-
-        public InitParamFilter(ProxyFilter delegate, Map<String, String> params) {
-            this.delegate = delegate;
-            this.params = Map.copyOf(params);
-        }
-
-        /** @return the proxy filter that reads the init-params */
-        public ProxyFilter delegate() {
-            return delegate;
-        }
-
-        @Override
-        public void init(FilterConfig container) throws ServletException {
-            delegate.init(new FilterConfig() {
-                @Override
-                public String getFilterName() {
-                    return container.getFilterName();
-                }
-
-                @Override
-                public ServletContext getServletContext() {
-                    return container.getServletContext();
-                }
-
-                @Override
-                public String getInitParameter(String name) {
-                    return params.get(name);
-                }
-
-                @Override
-                public Enumeration<String> getInitParameterNames() {
-                    return Collections.enumeration(params.keySet());
-                }
-            });
-        }
-
-        @Override
-        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
-                throws IOException, ServletException {
-            delegate.doFilter(request, response, chain);
-        }
-
-        @Override
-        public void destroy() {
-            delegate.destroy();
-        }
     }
 }

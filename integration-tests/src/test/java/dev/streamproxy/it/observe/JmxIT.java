@@ -7,6 +7,7 @@ import dev.streamproxy.it.support.Await;
 import dev.streamproxy.it.support.Payload;
 import dev.streamproxy.it.support.RawRequest;
 import dev.streamproxy.it.support.RawResponse;
+import dev.streamproxy.it.support.RouteWiring;
 import dev.streamproxy.it.support.Upstream;
 
 import javax.management.JMException;
@@ -134,8 +135,8 @@ class JmxIT {
     private static List<WebApp.FilterMapping> twoRoutes(Upstream upstream, Map<String, Supplier<ProxyFilter>> proxies) {
         List<WebApp.FilterMapping> filters = new ArrayList<>();
         String target = upstream.uri(ObserveApp.BASE_PATH).toString();
-        ObserveApp.declared(filters, proxies, "a", target, Map.of());
-        ObserveApp.declared(filters, proxies, "b", target, Map.of());
+        RouteWiring.declared(filters, proxies, "a", target, Map.of());
+        RouteWiring.declared(filters, proxies, "b", target, Map.of());
         return filters;
     }
 

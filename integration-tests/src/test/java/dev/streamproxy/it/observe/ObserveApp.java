@@ -1,17 +1,16 @@
 package dev.streamproxy.it.observe;
 
 import dev.streamproxy.ProxyFilter;
-import dev.streamproxy.it.fault.FaultApp;
 import dev.streamproxy.it.host.HostKind;
 import dev.streamproxy.it.host.WebApp;
 import dev.streamproxy.it.support.MatrixApp;
 import dev.streamproxy.it.support.Upstream;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+
+import static dev.streamproxy.it.support.RouteWiring.declared;
 
 /**
  * The application the observability suite runs against, the same in every host: a raw-socket {@link Upstream} on
@@ -89,18 +88,5 @@ public final class ObserveApp extends MatrixApp {
     /** @return the upstream's address as the access log and the metrics name it */
     public String upstreamAddress() {
         return "127.0.0.1:" + upstream().port();
-    }
-
-    /** Declares a {@code new ProxyFilter()} the way {@code web.xml} does, with these init-params. */
-    static void declared(List<WebApp.FilterMapping> filters, Map<String, Supplier<ProxyFilter>> proxies, String name,
-                         String target, Map<String, String> params) {
-        Map<String, String> all = new LinkedHashMap<>();
-        all.put("targetUri", target);
-        all.put("prefix", "/" + name);
-        all.put("responseTimeout", "10s");
-        all.putAll(params);
-        FaultApp.InitParamFilter f = new FaultApp.InitParamFilter(new ProxyFilter(), all);
-        filters.add(new WebApp.FilterMapping(name, f, "/" + name + "/*"));
-        proxies.put(name, f::delegate);
     }
 }

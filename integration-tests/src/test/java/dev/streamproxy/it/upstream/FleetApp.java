@@ -19,12 +19,13 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+
+import static dev.streamproxy.it.support.RouteWiring.declared;
+import static dev.streamproxy.it.support.RouteWiring.programmatic;
 
 /**
  * The application of the upstream suite (several upstreams per route), the same in every host: context
@@ -162,24 +163,6 @@ public final class FleetApp extends MatrixApp {
 
     private static ProxyConfig.Builder route(String targets, String name) {
         return ProxyConfig.builder().targetUri(targets).prefix("/" + name).responseTimeout(Duration.ofSeconds(10));
-    }
-
-    private static void programmatic(List<WebApp.FilterMapping> filters, Map<String, Supplier<ProxyFilter>> proxies,
-                                     String name, ProxyConfig.Builder config) {
-        ProxyFilter f = new ProxyFilter(config.build());
-        filters.add(new WebApp.FilterMapping(name, f, "/" + name + "/*"));
-        proxies.put(name, () -> f);
-    }
-
-    private static void declared(List<WebApp.FilterMapping> filters, Map<String, Supplier<ProxyFilter>> proxies,
-                                 String name, String targets, Map<String, String> params) {
-        Map<String, String> all = new LinkedHashMap<>(params);
-        all.put("targetUri", targets);
-        all.put("prefix", "/" + name);
-        all.put("responseTimeout", "10s");
-        FaultApp.InitParamFilter f = new FaultApp.InitParamFilter(new ProxyFilter(), all);
-        filters.add(new WebApp.FilterMapping(name, f, "/" + name + "/*"));
-        proxies.put(name, f::delegate);
     }
 
     /** @return the port every address of the fleet listens on (and the spares and dead ones would) */
