@@ -242,11 +242,20 @@ public final class Tunnel {
         } catch (Exception e) {
             LOG.debug("{} closing the client's input: {}", label, e.toString());
         }
-        try {
-            ServletOutputStream out = c.getOutputStream();
-            out.setWriteListener(new ClosingListener(out));
-        } catch (Exception e) {
-            LOG.debug("{} no write listener on the client's connection: {}", label, e.toString());
+        boolean jetty = c.getClass().getName().startsWith("org.eclipse.jetty.");
+        if (jetty) {
+            // Jetty completes the upgraded request when both streams are closed, and reads what is left of the
+            // input while completing: a read still blocked in the reading pump races that (Jetty 12.1.14 then
+            // fails with a NullPointerException and leaves the connection open). An interrupt ends Jetty's blocked
+            // read, so the pump ends first. Jetty needs no write event to close the connection.
+            stopClientReader();
+        } else {
+            try {
+                ServletOutputStream out = c.getOutputStream();
+                out.setWriteListener(new ClosingListener(out));
+            } catch (Exception e) {
+                LOG.debug("{} no write listener on the client's connection: {}", label, e.toString());
+            }
         }
         try {
             c.close();
@@ -260,6 +269,31 @@ public final class Tunnel {
                 // the filter is being destroyed: stopping its threads interrupts the pump
             }
         }
+    }
+
+    /**
+     * Interrupts the pump reading from the client every 25 ms until it has ended, for at most 5 s; returns at once
+     * when it is not running or when this is that pump.
+     */
+    private void stopClientReader() {
+        for (int i = 0; i < 200; i++) {
+            synchronized (clientReader) {
+                Thread reader = clientReader[0];
+                if (reader == null || reader == Thread.currentThread()) {
+                    return;
+                }
+                reader.interrupt();
+            }
+            try {
+                if (clientDone.await(25, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the filter is being destroyed: its threads are stopped anyway
+                return;
+            }
+        }
+        LOG.debug("{} the pump reading from the client did not end within 5 s", label);
     }
 
     /** Interrupts the reading pump every 25 ms for up to 5 s, until it has ended. */
