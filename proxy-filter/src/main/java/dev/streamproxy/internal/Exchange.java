@@ -186,7 +186,7 @@ final class Exchange {
                         body != null && body.isStarted());
                 t.record(failed.health(), System.currentTimeMillis());
                 endTry(t, e.getMessage());
-                if (!mayRetry(failed.failure(), e instanceof PoolTimeoutException, t + " " + e.getMessage())) {
+                if (!mayRetry(failed.failure(), e instanceof PoolTimeoutException, t, e.getMessage())) {
                     throw e;
                 }
                 continue;
@@ -195,7 +195,7 @@ final class Exchange {
             t.record(Target.Outcome.RESPONDED, System.currentTimeMillis());
             record.responseHead();
             if (route.retryPolicy.retriesStatus(r.code())
-                    && mayRetry(Failure.RETRY_STATUS, false, t + " answered " + r.code())) {
+                    && mayRetry(Failure.RETRY_STATUS, false, t, "answered " + r.code())) {
                 r.abort();
                 endTry(t, "answered " + r.code());
                 continue;
@@ -224,8 +224,8 @@ final class Exchange {
         failedTries.add(t + " " + cause);
     }
 
-    /** @param cause what went wrong with the try, for the log line */
-    private boolean mayRetry(Failure failure, boolean busyTarget, String cause) {
+    /** @param failed the target of the try that failed and {@code cause} what went wrong, for the log line */
+    private boolean mayRetry(Failure failure, boolean busyTarget, Target failed, String cause) {
         if (busyTarget && tried.size() >= route.upstreams.targets().size()) {
             return false; // waiting again on the same full pool only delays the 503
         }
@@ -240,8 +240,8 @@ final class Exchange {
         retriesUsed++;
         retrySlot = true;
         route.retries.increment();
-        LOG.debug("[{}] {} {} {}: try {} failed ({}), retrying: {}", route.name, id, request.getMethod(),
-                request.getRequestURI(), retriesUsed, failure, cause);
+        LOG.debug("[{}] {} {} {}: try {} failed ({}), retrying: {} {}", route.name, id, request.getMethod(),
+                request.getRequestURI(), retriesUsed, failure, failed, cause);
         return true;
     }
 

@@ -33,7 +33,7 @@ final class JettyStaleEnd {
      * @return true when a stale end was dropped
      */
     static boolean drop(Object upgraded) {
-        if (!upgraded.getClass().getName().startsWith("org.eclipse.jetty.")) {
+        if (!isJetty(upgraded)) {
             return false;
         }
         try {
@@ -65,6 +65,11 @@ final class JettyStaleEnd {
             LOG.debug("Jetty's upgraded input could not be checked for a stale end of request: {}", e.toString());
             return false;
         }
+    }
+
+    /** @return true when the container's upgraded connection is Jetty's */
+    static boolean isJetty(Object upgraded) {
+        return upgraded.getClass().getName().startsWith("org.eclipse.jetty.");
     }
 
     /** @return the declared field {@code name} of {@code type} or of a superclass, made accessible */

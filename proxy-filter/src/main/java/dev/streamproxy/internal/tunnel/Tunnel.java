@@ -242,8 +242,7 @@ public final class Tunnel {
         } catch (Exception e) {
             LOG.debug("{} closing the client's input: {}", label, e.toString());
         }
-        boolean jetty = c.getClass().getName().startsWith("org.eclipse.jetty.");
-        if (jetty) {
+        if (JettyStaleEnd.isJetty(c)) {
             // Jetty completes the upgraded request when both streams are closed, and reads what is left of the
             // input while completing: a read still blocked in the reading pump races that (Jetty 12.1.14 then
             // fails with a NullPointerException and leaves the connection open). An interrupt ends Jetty's blocked
