@@ -70,7 +70,23 @@ public final class TargetSet {
      * @return the target, which has {@link Target#begin() begun} the exchange
      */
     public Target select(Collection<Target> tried, long now) {
-        List<Target> all = live;
+        return select(tried, List.of(), now);
+    }
+
+    /**
+     * Chooses the target for the next try among those the exchange may still use.
+     *
+     * @param tried    targets earlier tries of this exchange used: avoided while another candidate remains
+     * @param excluded targets this exchange must not use again (its request reached them); when that leaves none,
+     *                 the caller should not have asked, and every target is a candidate again
+     * @param now      the clock, in milliseconds
+     * @return the target, which has {@link Target#begin() begun} the exchange
+     */
+    public Target select(Collection<Target> tried, Collection<Target> excluded, long now) {
+        List<Target> all = without(live, excluded);
+        if (all.isEmpty()) {
+            all = live;
+        }
         List<Target> fresh = without(all, tried);
         if (fresh.isEmpty()) {
             fresh = all;
