@@ -15,6 +15,7 @@ import dev.streamproxy.internal.upstream.FailedTry;
 import dev.streamproxy.internal.upstream.RetryPolicy;
 import dev.streamproxy.internal.upstream.RetryPolicy.Failure;
 import dev.streamproxy.internal.upstream.Target;
+import dev.streamproxy.internal.upstream.Tries;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.hc.core5.http.Header;
@@ -22,7 +23,6 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 import static dev.streamproxy.internal.ProxyHandler.LOG;
@@ -43,8 +43,7 @@ final class Exchange {
     private final String rest;
     private final BasicClassicHttpRequest upstream;
     private final UpstreamLink link = new UpstreamLink();
-    private final List<Target> tried = new ArrayList<>(2);
-    private final List<String> failedTries = new ArrayList<>(0);
+    private final Tries tries = new Tries();
     private int retriesUsed;
     private boolean retrySlot;
     private final boolean upgrade;
@@ -81,6 +80,7 @@ final class Exchange {
             relayHead();
             commitHeadIfTheBodyWaits();
             relayBody(buffer);
+            ResponseRelay.completeWhileUploading(response, answer);
         } catch (IOException | RuntimeException e) {
             // discard, never drain: the connection goes away with whatever is left of the exchange
             link.abort();
@@ -168,9 +168,9 @@ final class Exchange {
     /** The loop of tries: each on a target chosen by the policy, again only when {@link RetryPolicy} allows. */
     private UpstreamResponse sendUntilAnswered() throws IOException {
         while (true) {
-            Target t = route.upstreams.targets().select(tried, System.currentTimeMillis());
+            Target t = route.upstreams.targets().select(tries.tried(), tries.mustAvoid(), System.currentTimeMillis());
             target = t;
-            tried.add(t);
+            tries.started(t);
             if (!route.config.preserveHost() || !upstream.containsHeader("Host")) {
                 upstream.setHeader("Host", t.configured().authority());
             }
@@ -185,8 +185,8 @@ final class Exchange {
                 FailedTry failed = FailedTry.of(e, body != null && body.clientFailed(), expectsContinue(),
                         body != null && body.isStarted());
                 t.record(failed.health(), System.currentTimeMillis());
-                endTry(t, e.getMessage());
-                if (!mayRetry(failed.failure(), e instanceof PoolTimeoutException, t, e.getMessage())) {
+                endTry(t, e.getMessage(), failed.reachedUpstream());
+                if (!mayRetry(failed, e instanceof PoolTimeoutException, t, e.getMessage())) {
                     throw e;
                 }
                 continue;
@@ -195,14 +195,17 @@ final class Exchange {
             t.record(Target.Outcome.RESPONDED, System.currentTimeMillis());
             record.responseHead();
             if (route.retryPolicy.retriesStatus(r.code())
-                    && mayRetry(Failure.RETRY_STATUS, false, t, "answered " + r.code())) {
+                    && mayRetry(RETRY_STATUS, false, t, "answered " + r.code())) {
                 r.abort();
-                endTry(t, "answered " + r.code());
+                endTry(t, "answered " + r.code(), true);
                 continue;
             }
             return r;
         }
     }
+
+    /** An answer in {@code retryOnStatus}: the upstream had the request, so only a target not tried yet may. */
+    private static final FailedTry RETRY_STATUS = new FailedTry(Failure.RETRY_STATUS, Target.Outcome.RESPONDED, true);
 
     private static String address(Target t) {
         java.net.InetAddress a = t.endpoint().address();
@@ -218,17 +221,25 @@ final class Exchange {
         return entity == null ? 0 : Math.max(0, entity.getContentLength());
     }
 
-    private void endTry(Target t, String cause) {
+    private void endTry(Target t, String cause, boolean reachedUpstream) {
         route.upstreams.targets().finish(t);
         target = null;
-        failedTries.add(t + " " + cause);
+        tries.failed(t, cause, reachedUpstream);
     }
 
-    /** @param failed the target of the try that failed and {@code cause} what went wrong, for the log line */
-    private boolean mayRetry(Failure failure, boolean busyTarget, Target failed, String cause) {
-        if (busyTarget && tried.size() >= route.upstreams.targets().size()) {
+    /**
+     * @param failed  how the try failed; a try that reached its upstream goes only to a target not tried yet
+     * @param target  the target of the try that failed and {@code cause} what went wrong, for the log line
+     */
+    private boolean mayRetry(FailedTry failed, boolean busyTarget, Target target, String cause) {
+        List<Target> targets = route.upstreams.targets().all();
+        if (busyTarget && tries.tried().size() >= targets.size()) {
             return false; // waiting again on the same full pool only delays the 503
         }
+        if (!tries.anotherTargetAllowed(targets, failed.reachedUpstream())) {
+            return false; // every target that may take it has had it: the exchange ends with this failure
+        }
+        Failure failure = failed.failure();
         if (!route.retryPolicy.mayRetry(request.getMethod(), failure, bodyReplayable(), retriesUsed)) {
             return false;
         }
@@ -241,7 +252,7 @@ final class Exchange {
         retrySlot = true;
         route.retries.increment();
         LOG.debug("[{}] {} {} {}: try {} failed ({}), retrying: {} {}", route.name, id, request.getMethod(),
-                request.getRequestURI(), retriesUsed, failure, failed, cause);
+                request.getRequestURI(), retriesUsed, failure, target, cause);
         return true;
     }
 
@@ -281,7 +292,7 @@ final class Exchange {
     }
 
     private void relayHead() {
-        ResponseRelay.head(route, record, request, response, upstream, answer, target.configured());
+        ResponseRelay.head(route, record, request, response, answer, target.configured());
     }
 
     private void commitHeadIfTheBodyWaits() throws ClientGoneException {
@@ -302,7 +313,7 @@ final class Exchange {
             return ExchangeRecord.Outcome.CLIENT_GONE;
         }
         boolean answered = ErrorResponses.send(response, kind, route.requestIdHeader, id);
-        String cause = describeTries(failure);
+        String cause = tries.describe(failure);
         if (answered) {
             if (kind == UpstreamFailure.TOO_LARGE) {
                 LOG.info("[{}] {} {} {} -> 413: {}", route.name, id, request.getMethod(), request.getRequestURI(),
@@ -327,15 +338,6 @@ final class Exchange {
             case CLIENT_GONE -> ExchangeRecord.Outcome.CLIENT_GONE;
             default -> ExchangeRecord.Outcome.UPSTREAM_ERROR;
         };
-    }
-
-    /** One cause, or every try with its cause when the exchange was tried more than once. */
-    private String describeTries(Throwable failure) {
-        String last = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        if (failedTries.size() <= 1) {
-            return last;
-        }
-        return failedTries.size() + " tries: " + String.join("; ", failedTries);
     }
 
     /** The body's own failure (client gone, over the limit) when it is what aborted the exchange. */

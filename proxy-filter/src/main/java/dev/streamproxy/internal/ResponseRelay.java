@@ -2,14 +2,12 @@ package dev.streamproxy.internal;
 
 import dev.streamproxy.internal.body.CopyBuffer;
 import dev.streamproxy.internal.body.ResponseBodyStreamer;
-import dev.streamproxy.internal.body.StreamingRequestEntity;
 import dev.streamproxy.internal.client.UpstreamResponse;
 import dev.streamproxy.internal.error.ClientGoneException;
 import dev.streamproxy.internal.observe.ExchangeRecord;
 import dev.streamproxy.internal.route.UpstreamTarget;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -29,7 +27,7 @@ final class ResponseRelay {
      * the upload was cut short by an early answer, the request id, {@code Server-Timing}.
      */
     static void head(ProxyHandler route, ExchangeRecord record, HttpServletRequest request,
-                     HttpServletResponse response, ClassicHttpRequest upstream, UpstreamResponse answer,
+                     HttpServletResponse response, UpstreamResponse answer,
                      UpstreamTarget target) {
         ClassicHttpResponse head = answer.head();
         response.setStatus(head.getCode());
@@ -45,9 +43,10 @@ final class ResponseRelay {
                 response.setHeader("Content-Length", length.getValue());
             }
         }
-        if (upstream.getEntity() instanceof StreamingRequestEntity body && !body.isComplete()) {
-            // the upstream answered before it had the whole body, which is left unread: end the client's
-            // connection after this answer instead of letting the container read the rest of an upload
+        if (answer.uploadCutShort()) {
+            // the upstream's answer ended the upload, whose rest is left unread: end the client's connection
+            // after this answer instead of letting the container read the rest of an upload. (An answer the body
+            // still goes up beside, full duplex, leaves the connection as it is.)
             response.setHeader("Connection", "close");
         }
         if (route.requestIdHeader != null) {
@@ -80,6 +79,22 @@ final class ResponseRelay {
             response.flushBuffer();
         } catch (IOException e) {
             throw new ClientGoneException("client response head failed: " + e, e);
+        }
+    }
+
+    /**
+     * Completes the client's response while the request body still goes up (or waits to be stopped): the client
+     * has the whole answer, its terminator included, even while the exchange's thread waits for the upload to end.
+     */
+    static void completeWhileUploading(HttpServletResponse response, UpstreamResponse answer)
+            throws ClientGoneException {
+        if (!answer.uploading()) {
+            return;
+        }
+        try {
+            response.getOutputStream().close();
+        } catch (IOException e) {
+            throw new ClientGoneException("client response failed: " + e, e);
         }
     }
 

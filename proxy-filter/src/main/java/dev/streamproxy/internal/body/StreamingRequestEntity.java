@@ -33,6 +33,9 @@ import java.util.Set;
  */
 public final class StreamingRequestEntity implements HttpEntity {
 
+    /** The largest body {@link #arrivedWhole()} may call ready to be written in one go. */
+    public static final int WRITTEN_AT_ONCE = 16 * 1024;
+
     private final HttpServletRequest request;
     private InputStream in;
     private final long length;
@@ -48,6 +51,8 @@ public final class StreamingRequestEntity implements HttpEntity {
     private volatile boolean started;
     private volatile boolean complete;
     private volatile boolean stoppedByAnswer;
+    /** When the current write upstream began ({@link System#nanoTime}), 0 while not writing. */
+    private volatile long writingSince;
 
     /**
      * @param request       the client request, whose input stream is opened only when the upstream wants the body
@@ -120,10 +125,13 @@ public final class StreamingRequestEntity implements HttpEntity {
         if (!canReplay()) {
             throw new IllegalStateException("the body sent so far is no longer held, so it cannot be sent again");
         }
+        writingSince = System.nanoTime();
         try {
             window.replayTo(out);
         } catch (IOException e) {
             throw new UpstreamWriteException(e);
+        } finally {
+            writingSince = 0;
         }
     }
 
@@ -163,6 +171,7 @@ public final class StreamingRequestEntity implements HttpEntity {
         if (window != null) {
             window.record(buffer, 0, n); // before the write: whatever happens to it, a retry must send it again
         }
+        writingSince = System.nanoTime();
         try {
             out.write(buffer, 0, n);
             if (flush) {
@@ -170,6 +179,8 @@ public final class StreamingRequestEntity implements HttpEntity {
             }
         } catch (IOException e) {
             throw new UpstreamWriteException(e);
+        } finally {
+            writingSince = 0;
         }
     }
 
@@ -190,6 +201,37 @@ public final class StreamingRequestEntity implements HttpEntity {
         } catch (IOException e) {
             throw new ClientGoneException("client request body failed: " + e, e);
         }
+    }
+
+    /**
+     * Whether the body can be written in one go without waiting on the client or the upstream: all of it is small
+     * ({@value #WRITTEN_AT_ONCE} bytes at most, which a fresh connection's socket buffers take without the upstream
+     * reading) and what the client still has to send has already arrived. Only such a body is written by the
+     * exchange's own thread before it reads the answer; any other goes up beside the answer.
+     *
+     * @return true when writing the rest of the body cannot wait on anyone
+     */
+    public boolean arrivedWhole() {
+        if (length < 0 || length > WRITTEN_AT_ONCE) {
+            return false;
+        }
+        long unread = length - (started ? total : prefilled);
+        if (unread <= 0) {
+            return true;
+        }
+        if (in == null) {
+            try {
+                in = open(request);
+            } catch (IOException | RuntimeException e) {
+                return false; // the copy opens it again and fails as a client failure, where that is handled
+            }
+        }
+        return available() >= unread;
+    }
+
+    /** @return when the write upstream in progress began ({@link System#nanoTime}), 0 while none is */
+    public long writingSince() {
+        return writingSince;
     }
 
     /**

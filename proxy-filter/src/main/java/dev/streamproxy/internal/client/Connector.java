@@ -26,7 +26,6 @@ public final class Connector {
     private final int readTimeoutMillis;
     private final TlsContext tls;
     private final Http1Config http1Config;
-    private final UploadWatch watch = new UploadWatch();
 
     /**
      * @param connectTimeout TCP connect and TLS handshake, each
@@ -87,7 +86,7 @@ public final class Connector {
                 secure = handshake(socket, endpoint);
             }
             socket.setSoTimeout(readTimeoutMillis);
-            return new UpstreamConnection(endpoint, socket, secure, http1Config, watch);
+            return new UpstreamConnection(endpoint, socket, secure, http1Config);
         } catch (IOException | RuntimeException e) {
             closeQuietly(secure);
             closeQuietly(socket);
@@ -115,11 +114,6 @@ public final class Connector {
             throw new SocketTimeoutException("TLS handshake timed out");
         }
         return secure;
-    }
-
-    /** @return the watch over blocked uploads of every connection this connector made; run it periodically */
-    UploadWatch uploadWatch() {
-        return watch;
     }
 
     static boolean isIpLiteral(String host) {

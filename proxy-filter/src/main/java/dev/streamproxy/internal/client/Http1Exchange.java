@@ -1,5 +1,6 @@
 package dev.streamproxy.internal.client;
 
+import dev.streamproxy.internal.body.StreamingRequestEntity;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
@@ -12,6 +13,7 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
+import java.util.concurrent.ExecutorService;
 
 /**
  * One request and the head of its response on an {@link UpstreamConnection}: HttpCore's classic message I/O in the
@@ -21,9 +23,12 @@ import java.io.IOException;
  * <li>{@code Expect: 100-continue} (the client's own, forwarded): the body is sent when the upstream agrees or
  *     after {@code waitForContinue} without an answer; a final answer of 400 or more is the response and the body
  *     is never sent (the connection is then not reused).</li>
- * <li>An answer that arrives while the body is being sent (HttpCore's out-of-order hook, see
- *     {@link UpstreamConnection}) ends the upload; a failure flushing what was left of it does not hide the
- *     answer.</li>
+ * <li>Both directions at once. A body that is not already here whole goes up on an {@link UploadPump} while
+ *     this thread waits for the answer, so an upstream that answers during the upload (an echo, a transcript of
+ *     audio still uploading) is read and relayed as it answers, and the upload goes on beside it. An answer that
+ *     ends the upload (a final error, or {@code Connection: close}, while the body is still going up) stops it:
+ *     the rest of the body is never sent, and the connection is not reused. A small body that has arrived whole
+ *     is written by this thread first, which costs no thread and cannot wait on anyone.</li>
  * <li>Interim responses are skipped, except {@code 101 Switching Protocols} to a request that asked for an
  *     upgrade, which is returned to the caller with the connection left as it is, so the caller can take it over;
  *     an unsolicited {@code 101} fails the exchange.</li>
@@ -45,6 +50,17 @@ final class Http1Exchange {
     static ClassicHttpResponse execute(UpstreamConnection connection, ClassicHttpRequest request,
                                        Timeout waitForContinue, Progress progress)
             throws IOException, HttpException {
+        return execute(connection, request, waitForContinue, progress, null, 0);
+    }
+
+    /**
+     * @param uploads        threads for bodies sent beside the answer; null to send every body first
+     * @param timeoutMillis  {@code responseTimeout}, for the waits of an exchange whose body is still going up
+     */
+    static ClassicHttpResponse execute(UpstreamConnection connection, ClassicHttpRequest request,
+                                       Timeout waitForContinue, Progress progress, ExecutorService uploads,
+                                       long timeoutMillis)
+            throws IOException, HttpException {
         HttpClientConnection conn = connection.http();
         try {
             conn.sendRequestHeader(request);
@@ -53,21 +69,20 @@ final class Http1Exchange {
             if (entity != null && expectsContinue(request)) {
                 conn.flush();
                 response = awaitContinue(conn, waitForContinue);
-                if (response == null) {
-                    sendBody(connection, request);
-                } else if (response.getCode() < HttpStatus.SC_BAD_REQUEST) {
-                    // a final answer that does not refuse the body: the body still belongs to this request
-                    sendBody(connection, request);
+                if (response == null || response.getCode() < HttpStatus.SC_BAD_REQUEST) {
+                    // agreed, or a final answer that does not refuse the body: the body belongs to this request
+                    startBody(connection, request, progress, uploads);
                 }
+            } else if (entity != null) {
+                startBody(connection, request, progress, uploads);
             } else {
-                if (entity != null) {
-                    sendBody(connection, request);
-                } else {
-                    conn.flush();
-                }
+                conn.flush();
             }
-            progress.requestSent = true;
+            UploadPump pump = progress.pump;
             while (response == null) {
+                if (pump != null && pump.isRunning()) {
+                    pump.awaitResponseBytes(timeoutMillis);
+                }
                 response = conn.receiveResponseHeader();
                 if (response.getCode() == HttpStatus.SC_SWITCHING_PROTOCOLS && !request.containsHeader("Upgrade")) {
                     // the protocol on the connection changed without being asked: nothing after it is HTTP
@@ -79,6 +94,9 @@ final class Http1Exchange {
                 }
             }
             progress.responseHead = true;
+            if (pump != null && pump.isRunning() && endsTheUpload(response)) {
+                connection.stopBody(); // its answer is what the client gets; the rest of the body goes nowhere
+            }
             if (response.getCode() >= HttpStatus.SC_SUCCESS
                     && MessageSupport.canResponseHaveBody(request.getMethod(), response)) {
                 conn.receiveResponseEntity(response);
@@ -90,11 +108,52 @@ final class Http1Exchange {
             // before the close: a TLS upstream's alert may still wait in the socket, and it says more than EPIPE
             IOException explained = progress.responseHead ? e : connection.explain(e);
             conn.close(CloseMode.IMMEDIATE);
+            stopPump(progress);
             throw explained;
         } catch (HttpException | RuntimeException e) {
             conn.close(CloseMode.IMMEDIATE);
+            stopPump(progress);
             throw e;
         }
+    }
+
+    /** The body now, on this thread, when it has arrived whole and is small; else on a pump beside the answer. */
+    private static void startBody(UpstreamConnection connection, ClassicHttpRequest request, Progress progress,
+                                  ExecutorService uploads) throws IOException, HttpException {
+        if (uploads != null && request.getEntity() instanceof StreamingRequestEntity body && !body.arrivedWhole()) {
+            connection.http().flush(); // the head goes now: the upstream may answer it before the first body byte
+            progress.pump = UploadPump.start(uploads, connection, request, body);
+        } else {
+            sendBody(connection, request);
+        }
+    }
+
+    /** A failed exchange leaves no copy running: a retry's body, or the container's request, is used next. */
+    private static void stopPump(Progress progress) throws java.io.InterruptedIOException {
+        if (progress.pump != null) {
+            progress.pump.stop();
+        }
+    }
+
+    /**
+     * @return true when an answer that came while the body was still going up ends the upload: a final error
+     *         (the upstream refuses the rest, RFC 9110 15.5), or an upstream that will close the connection
+     */
+    private static boolean endsTheUpload(ClassicHttpResponse response) {
+        int code = response.getCode();
+        if (code < HttpStatus.SC_SUCCESS) {
+            return false; // interim: the final answer decides
+        }
+        if (code >= HttpStatus.SC_BAD_REQUEST) {
+            return true;
+        }
+        var tokens = MessageSupport.iterateTokens(response, "Connection");
+        while (tokens.hasNext()) {
+            if ("close".equalsIgnoreCase(tokens.next())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean expectsContinue(ClassicHttpRequest request) {
@@ -128,28 +187,28 @@ final class Http1Exchange {
         }
     }
 
-    private static void sendBody(UpstreamConnection connection, ClassicHttpRequest request)
+    static void sendBody(UpstreamConnection connection, ClassicHttpRequest request)
             throws IOException, HttpException {
         HttpClientConnection conn = connection.http();
+        conn.sendRequestEntity(request);
+        if (connection.bodyStopped()) {
+            // what the refused write left in HttpCore's buffer is the rest of the upload: a flush would send it
+            return;
+        }
         try {
-            conn.sendRequestEntity(request);
-            try {
-                conn.flush();
-            } catch (IOException e) {
-                if (!connection.stopBodyIfAnswered()) {
-                    throw e;
-                }
-                // the upstream answered and stopped reading: what could not be flushed is the upload it refused
+            conn.flush();
+        } catch (IOException e) {
+            if (!connection.stopBodyIfAnswered()) {
+                throw e;
             }
-        } finally {
-            connection.bodyEnded();
+            // the upstream answered and stopped reading: what could not be flushed is the upload it refused
         }
     }
 
     /** How far an exchange got before it failed. */
     static final class Progress {
-        /** The whole request (head and body, or the head and a refusal of the body) was handed to the socket. */
-        boolean requestSent;
+        /** The body going up beside the answer, when it does. */
+        UploadPump pump;
         /** A response head arrived. */
         boolean responseHead;
     }

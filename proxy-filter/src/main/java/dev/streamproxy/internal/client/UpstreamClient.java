@@ -14,6 +14,7 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -35,13 +36,17 @@ public final class UpstreamClient implements AutoCloseable {
 
     private final Timeout connectionRequestTimeout;
     private final long idleTimeoutMillis;
+    private final long responseTimeoutMillis;
+    /** Threads for request bodies that go up beside their answer ({@link UploadPump}). */
+    private final ExecutorService uploads;
 
     /**
      * @param config    the validated config
      * @param tls       the route's TLS context, or null when no target is {@code https}
      * @param scheduler the route's one background thread, where idle connections are closed
+     * @param name      the filter's name, for the upload threads' names
      */
-    public UpstreamClient(ProxyConfig config, TlsContext tls, ScheduledExecutorService scheduler) {
+    public UpstreamClient(ProxyConfig config, TlsContext tls, ScheduledExecutorService scheduler, String name) {
         Http1Config http1 = Http1Config.custom()
                 // smaller than the exchange's copy buffer, so body reads and writes of a full buffer bypass
                 // HttpCore's own buffers instead of being copied through them; small, because every open
@@ -56,10 +61,10 @@ public final class UpstreamClient implements AutoCloseable {
         this.pool = new ConnectionPool(config.maxConnections(), connector);
         this.connectionRequestTimeout = Timeout.ofMilliseconds(config.connectionRequestTimeout().toMillis());
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
+        this.responseTimeoutMillis = config.responseTimeout().toMillis();
+        this.uploads = PumpThreads.newExecutor(name, "upload");
         long period = Math.max(1000, Math.min(idleTimeoutMillis / 2, 30_000));
         scheduler.scheduleWithFixedDelay(pool::closeExpired, period, period, TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(connector.uploadWatch(), UploadWatch.PERIOD_MILLIS,
-                UploadWatch.PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -83,12 +88,13 @@ public final class UpstreamClient implements AutoCloseable {
         ClassicHttpResponse head;
         Http1Exchange.Progress progress = new Http1Exchange.Progress();
         try {
-            head = Http1Exchange.execute(connection, request, WAIT_FOR_CONTINUE, progress);
+            head = Http1Exchange.execute(connection, request, WAIT_FOR_CONTINUE, progress, uploads,
+                    responseTimeoutMillis);
         } catch (IOException | HttpException | RuntimeException e) {
             pool.release(lease, false, null);
             throw new UpstreamIOException(endpoint, lease.reused(), progress.responseHead, e);
         }
-        return new UpstreamResponse(this, lease, request, head);
+        return new UpstreamResponse(this, lease, request, head, progress.pump, responseTimeoutMillis);
     }
 
     /**
@@ -165,5 +171,6 @@ public final class UpstreamClient implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        uploads.shutdownNow(); // every copy fails with its connection, closed above
     }
 }

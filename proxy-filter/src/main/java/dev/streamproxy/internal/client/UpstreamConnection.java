@@ -30,17 +30,16 @@ import java.net.Socket;
  *     answer, bytes past its {@code Content-Length}) leaves them on the connection, and a pooled connection would
  *     hand them to the next request as its response (response queue poisoning). {@link #isReusable} refuses a
  *     connection whose HttpCore input buffer or socket holds such bytes.</li>
- * <li><b>Early answers.</b> While a request body is being sent, {@link #responseWaiting()} tells whether the
- *     upstream has already answered, so the body can stop and the answer be read (HttpCore's
- *     {@link ResponseOutOfOrderStrategy} hook calls it at every {@value #EARLY_CHECK_INTERVAL}-byte boundary).</li>
+ * <li><b>A body that must stop.</b> When the upstream's answer ends the upload (a final error, or
+ *     {@code Connection: close}, while the body is still going up), {@link #stopBody()} makes every later write
+ *     of the body on this connection fail, through HttpCore's {@link ResponseOutOfOrderStrategy} hook, including
+ *     the closing chunk HttpCore writes when the body's stream is closed: a body cut short never reaches the
+ *     upstream looking complete.</li>
  * </ul>
  * Both read HttpCore's input buffer through the public {@link SessionInputBuffer} interface, which HttpCore hands to
  * the response parser on every parse: the parser here is HttpCore's own, wrapped to keep that reference.
  */
 public final class UpstreamConnection implements ModalCloseable {
-
-    /** Bytes sent between two checks for an early answer: one syscall per 16 KiB of upload. */
-    static final int EARLY_CHECK_INTERVAL = 16 * 1024;
 
     private final Endpoint endpoint;
     private final Socket socket;
@@ -49,19 +48,14 @@ public final class UpstreamConnection implements ModalCloseable {
     private final DefaultBHttpClientConnection http;
     private volatile SessionInputBuffer inputBuffer;
     private volatile boolean bodyStopped;
-    private final UploadWatch watch;
-    /** When the body's current socket write began (0: not in a write), for {@link UploadWatch}. */
-    private volatile long writingSince;
 
-    UpstreamConnection(Endpoint endpoint, Socket socket, SSLSocket tls, Http1Config config, UploadWatch watch)
-            throws IOException {
-        this.watch = watch;
+    UpstreamConnection(Endpoint endpoint, Socket socket, SSLSocket tls, Http1Config config) throws IOException {
         this.endpoint = endpoint;
         this.socket = socket;
         this.tls = tls;
         this.rawInput = socket.getInputStream();
         this.http = new DefaultBHttpClientConnection(config, null, null, ResponseFraming.INSTANCE, null,
-                new EarlyAnswerCheck(), null, new KeepingParserFactory(new DefaultHttpResponseParser(config)));
+                new StoppedBodyCheck(), null, new KeepingParserFactory(new DefaultHttpResponseParser(config)));
         if (tls != null) {
             http.bind(tls, socket);
         } else {
@@ -174,28 +168,14 @@ public final class UpstreamConnection implements ModalCloseable {
         return bodyStopped;
     }
 
-    /** The request body is over (sent whole, stopped, or failed): nothing for the watch to look at any more. */
-    void bodyEnded() {
-        writingSince = 0;
-        watch.ended(this);
+    /** Ends the request body on this connection for good: every later write of it fails. */
+    void stopBody() {
+        bodyStopped = true;
     }
 
-    /**
-     * Called by the watch from the route's thread: when the body's write has been blocked since before
-     * {@code blockedSince} and the upstream has answered, the write is ended (the output is shut down) so the
-     * answer can be read.
-     */
-    void stopIfBlockedByAnAnswer(long blockedSince) {
-        long since = writingSince;
-        if (since == 0 || since > blockedSince || bodyStopped || !responseWaiting()) {
-            return;
-        }
-        bodyStopped = true;
-        try {
-            applicationSocket().shutdownOutput();
-        } catch (IOException | UnsupportedOperationException e) {
-            abort(); // TLS without half-close: the answer is lost, but the upload ends rather than hangs
-        }
+    /** @return true once the body was stopped, by {@link #stopBody()} or by an answer that came while it was sent */
+    boolean bodyStopped() {
+        return bodyStopped;
     }
 
     /**
@@ -327,19 +307,12 @@ public final class UpstreamConnection implements ModalCloseable {
         }
     }
 
-    /** HttpCore's out-of-order hook: stop sending the body once the upstream has answered. */
-    private final class EarlyAnswerCheck implements ResponseOutOfOrderStrategy {
+    /** HttpCore's out-of-order hook, used to refuse every write of a body that was stopped. */
+    private final class StoppedBodyCheck implements ResponseOutOfOrderStrategy {
         @Override
         public boolean isEarlyResponseDetected(ClassicHttpRequest request, HttpClientConnection connection,
                                                InputStream input, long sent, long next) {
-            if (sent == 0) {
-                watch.started(UpstreamConnection.this);
-            }
-            boolean stop = bodyStopped
-                    || (sent / EARLY_CHECK_INTERVAL != (sent + next) / EARLY_CHECK_INTERVAL && stopBodyIfAnswered());
-            // a write is about to start; the next check (or the body's end) tells it ended
-            writingSince = stop ? 0 : System.nanoTime();
-            return stop;
+            return bodyStopped;
         }
     }
 }

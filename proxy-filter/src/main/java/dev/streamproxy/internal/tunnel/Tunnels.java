@@ -1,16 +1,14 @@
 package dev.streamproxy.internal.tunnel;
 
+import dev.streamproxy.internal.client.PumpThreads;
 import dev.streamproxy.internal.client.UpstreamConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -39,22 +37,7 @@ public final class Tunnels implements AutoCloseable {
     public Tunnels(String name, Duration idleTimeout) {
         this.name = name;
         this.idleNanos = idleTimeout.toNanos();
-        this.threads = executor(name);
-    }
-
-    /** Virtual threads when the JDK has them (21+), else daemon platform threads. */
-    private static ExecutorService executor(String name) {
-        try {
-            Method virtual = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
-            return (ExecutorService) virtual.invoke(null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            AtomicInteger n = new AtomicInteger();
-            return Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "streamproxy-" + name + "-tunnel-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-        }
+        this.threads = PumpThreads.newExecutor(name, "tunnel");
     }
 
     /**

@@ -36,7 +36,7 @@ public final class Upstreams implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.client = new UpstreamClient(config, tls, scheduler);
+        this.client = new UpstreamClient(config, tls, scheduler, name);
         List<TargetSet.Spec> specs = new ArrayList<>();
         for (TargetUri t : config.targets()) {
             specs.add(new TargetSet.Spec(new UpstreamTarget(t.uri()), t.weight()));

@@ -62,7 +62,7 @@ class UpstreamClientTest {
                 .targetUri("http://127.0.0.1:" + upstream.endpoint().port())
                 .responseTimeout(Duration.ofSeconds(10))
                 .build();
-        client = new UpstreamClient(config, null, scheduler);
+        client = new UpstreamClient(config, null, scheduler, "test");
         return client;
     }
 
@@ -290,7 +290,7 @@ class UpstreamClientTest {
                 .targetUri("http://127.0.0.1:" + upstream.endpoint().port())
                 .maxConnections(1)
                 .connectionRequestTimeout(Duration.ofMillis(200))
-                .build(), null, scheduler);
+                .build(), null, scheduler, "test");
         UpstreamResponse held = client.send(upstream.endpoint(), get("/a"), new UpstreamLink());
         assertThrows(PoolTimeoutException.class, () -> exchange(get("/b")));
         assertEquals("c0r0", text(held.body()));
@@ -323,7 +323,7 @@ class UpstreamClientTest {
             port = probe.getLocalPort();
         }
         client = new UpstreamClient(ProxyConfig.builder().targetUri("http://127.0.0.1:" + port).build(), null,
-                scheduler);
+                scheduler, "test");
         UpstreamConnectException e = assertThrows(UpstreamConnectException.class, () -> client.send(
                 new Endpoint("http", "127.0.0.1", port, null), get("/"), new UpstreamLink()));
         assertFalse(e.isTimedOut());
