@@ -22,7 +22,9 @@ import java.util.Set;
  * <tr><td>anything after the response was committed, or the client went away</td><td>any</td><td>any</td>
  *     <td>no</td></tr>
  * </table>
- * On top of this, the {@link RetryBudget} bounds retries in flight to a fifth of the exchanges in flight.
+ * Where a retry may go is {@link Tries}'s rule: after a try whose request reached its target (every row but the
+ * first), only to a target not tried yet. On top of this, the {@link RetryBudget} bounds retries in flight to a
+ * fifth of the exchanges in flight.
  */
 public final class RetryPolicy {
 
