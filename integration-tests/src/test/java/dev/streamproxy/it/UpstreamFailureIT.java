@@ -56,8 +56,9 @@ class UpstreamFailureIT {
 
             assertEquals(504, r.status(), r::toString);
             assertShortAndDiscreet(r);
-            // no head within responseTimeout: a GET is retried (1 + the default maxRetries of 2), a POST never
-            assertEquals(3, getTries, "tries of the GET");
+            // no head within responseTimeout: the request may be running there, so the route's one target never
+            // gets it again, a GET included (retries go only to targets not tried yet), a POST never
+            assertEquals(1, getTries, "tries of the GET");
             assertEquals(504, post.status(), post::toString);
             assertEquals(getTries + 1, app.upstream().requestCount(), "the POST was sent more than once");
         } finally {

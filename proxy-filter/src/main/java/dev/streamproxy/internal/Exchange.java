@@ -80,7 +80,9 @@ final class Exchange {
             relayHead();
             commitHeadIfTheBodyWaits();
             relayBody(buffer);
-            ResponseRelay.completeWhileUploading(response, answer);
+            if (answer.uploading()) {
+                completeWhileUploading();
+            }
         } catch (IOException | RuntimeException e) {
             // discard, never drain: the connection goes away with whatever is left of the exchange
             link.abort();
@@ -90,11 +92,15 @@ final class Exchange {
             outcome = ExchangeRecord.Outcome.UPSTREAM_ERROR; // if onFailure throws: aborted after the start
             outcome = onFailure(rootCause(e));
         } finally {
+            if (answer != null) {
+                answer.close(); // with a body still going up beside it, only once that has ended too
+            }
+            if (link.uploading()) {
+                completeWhileUploading(); // a failure's answer reaches the client before the copy is ended
+                link.endUpload();
+            }
             record.end(response.getStatus(), outcome, bytesRead());
             route.ended(record);
-            if (answer != null) {
-                answer.close();
-            }
             if (target != null) {
                 route.upstreams.targets().finish(target);
             }
@@ -182,6 +188,9 @@ final class Exchange {
             } catch (IOException e) {
                 releaseRetrySlot();
                 StreamingRequestEntity body = streamedBody();
+                if (body != null && body.canReplay() && link.uploading()) {
+                    link.awaitUploadEnd(); // the next try reads the client's body on from where this copy stops
+                }
                 FailedTry failed = FailedTry.of(e, body != null && body.clientFailed(), expectsContinue(),
                         body != null && body.isStarted());
                 t.record(failed.health(), System.currentTimeMillis());
@@ -297,6 +306,18 @@ final class Exchange {
 
     private void commitHeadIfTheBodyWaits() throws ClientGoneException {
         ResponseRelay.commitHeadIfTheBodyWaits(request, response, answer);
+    }
+
+    /**
+     * While the request body still goes up, the client's response is completed now, so the client has the whole
+     * answer (its terminator included) while this thread waits for the upload to end.
+     */
+    private void completeWhileUploading() {
+        try {
+            response.getOutputStream().close();
+        } catch (IOException | IllegalStateException e) {
+            // the client is gone: the copy of its body ends with it
+        }
     }
 
     private void relayBody(CopyBuffer buffer) throws IOException {

@@ -82,22 +82,6 @@ final class ResponseRelay {
         }
     }
 
-    /**
-     * Completes the client's response while the request body still goes up (or waits to be stopped): the client
-     * has the whole answer, its terminator included, even while the exchange's thread waits for the upload to end.
-     */
-    static void completeWhileUploading(HttpServletResponse response, UpstreamResponse answer)
-            throws ClientGoneException {
-        if (!answer.uploading()) {
-            return;
-        }
-        try {
-            response.getOutputStream().close();
-        } catch (IOException e) {
-            throw new ClientGoneException("client response failed: " + e, e);
-        }
-    }
-
     /** The body, streamed as it arrives; the bytes written are counted on the record. */
     static void body(HttpServletRequest request, HttpServletResponse response, UpstreamResponse answer,
                      CopyBuffer buffer, ExchangeRecord record) throws IOException {

@@ -107,12 +107,12 @@ final class Http1Exchange {
         } catch (IOException e) {
             // before the close: a TLS upstream's alert may still wait in the socket, and it says more than EPIPE
             IOException explained = progress.responseHead ? e : connection.explain(e);
-            conn.close(CloseMode.IMMEDIATE);
-            stopPump(progress);
+            connection.stopBody();
+            conn.close(CloseMode.IMMEDIATE); // a copy still running fails its next write; its caller ends it
             throw explained;
         } catch (HttpException | RuntimeException e) {
+            connection.stopBody();
             conn.close(CloseMode.IMMEDIATE);
-            stopPump(progress);
             throw e;
         }
     }
@@ -125,13 +125,6 @@ final class Http1Exchange {
             progress.pump = UploadPump.start(uploads, connection, request, body);
         } else {
             sendBody(connection, request);
-        }
-    }
-
-    /** A failed exchange leaves no copy running: a retry's body, or the container's request, is used next. */
-    private static void stopPump(Progress progress) throws java.io.InterruptedIOException {
-        if (progress.pump != null) {
-            progress.pump.stop();
         }
     }
 

@@ -135,17 +135,21 @@ final class UploadPump implements Runnable {
     }
 
     /**
-     * Ends the copy for good: the exchange failed or was aborted. The connection is closed, so a write in progress
-     * fails; a read of the client in progress is interrupted where the container allows it (Jetty), else it ends
-     * with the client's next bytes, its end, or the container's read timeout.
+     * Ends the copy and waits until it has: the connection is closed, so a write in progress fails; a read of the
+     * client in progress ends with the client's next bytes, its end, or the container's read timeout.
+     *
+     * @param interrupt also interrupt a read of the client, which ends it at once where the container allows it
+     *                  (Jetty); only when the exchange is over, since the interrupted read fails the client's body
      */
-    void stop() throws InterruptedIOException {
+    void stop(boolean interrupt) throws InterruptedIOException {
         connection.stopBody();
         connection.abort();
         while (isRunning()) {
-            synchronized (runnerLock) {
-                if (runner != null) {
-                    runner.interrupt();
+            if (interrupt) {
+                synchronized (runnerLock) {
+                    if (runner != null) {
+                        runner.interrupt();
+                    }
                 }
             }
             join(250);

@@ -91,9 +91,11 @@ public final class UpstreamClient implements AutoCloseable {
             head = Http1Exchange.execute(connection, request, WAIT_FOR_CONTINUE, progress, uploads,
                     responseTimeoutMillis);
         } catch (IOException | HttpException | RuntimeException e) {
+            link.uploadStarted(progress.pump); // still running, perhaps: the exchange ends it when it knows how
             pool.release(lease, false, null);
             throw new UpstreamIOException(endpoint, lease.reused(), progress.responseHead, e);
         }
+        link.uploadStarted(progress.pump);
         return new UpstreamResponse(this, lease, request, head, progress.pump, responseTimeoutMillis);
     }
 

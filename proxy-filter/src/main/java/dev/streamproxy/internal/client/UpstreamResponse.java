@@ -151,7 +151,7 @@ public final class UpstreamResponse implements AutoCloseable {
             if (answerComplete && !connection().bodyStopped()) {
                 upload.awaitEnd(timeoutMillis);
             } else {
-                upload.stop();
+                upload.stop(true);
             }
         } catch (java.io.InterruptedIOException e) {
             connection().abort(); // the filter is stopping: the copy fails with its connection
