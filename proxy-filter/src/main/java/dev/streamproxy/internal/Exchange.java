@@ -109,7 +109,9 @@ final class Exchange {
             }
             releaseRetrySlot();
             route.retryBudget.exchangeEnded();
-            buffer.close();
+            if (!link.uploading()) {
+                buffer.close(); // else a copy the filter's stop left running still holds it: not for the pool
+            }
         }
     }
 
@@ -320,9 +322,19 @@ final class Exchange {
         }
     }
 
+    /**
+     * The answer's body through the exchange's buffer, or, while the request body still goes up through that one,
+     * through a buffer of its own: the two directions never share an array.
+     */
     private void relayBody(CopyBuffer buffer) throws IOException {
-        buffer.fitTo(answer.contentLength());
-        ResponseRelay.body(request, response, answer, buffer, record);
+        if (!answer.uploading()) {
+            buffer.fitTo(answer.contentLength());
+            ResponseRelay.body(request, response, answer, buffer, record);
+            return;
+        }
+        try (CopyBuffer own = new CopyBuffer(answer.contentLength())) {
+            ResponseRelay.body(request, response, answer, own, record);
+        }
     }
 
     private ExchangeRecord.Outcome onFailure(Throwable failure) throws ExchangeAbortedException {
