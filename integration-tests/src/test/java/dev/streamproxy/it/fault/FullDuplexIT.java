@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *     the proxy, so any proxy that holds the answer until the body ends stalls at the first piece;</li>
  * <li>an answer that says {@code Connection: close} after part of the upload ends the upload as an early answer does:
  *     relayed whole with {@code Connection: close}, and the rest of the body reaches the upstream as nothing;</li>
- * <li>a client that resets mid-exchange ends the upstream's connection promptly, and nothing stays leased.</li>
+ * <li>a client that resets or closes its connection after some echoes (nothing pending either way) ends the
+ *     upstream's connection promptly, and nothing stays leased.</li>
  * </ul>
  * An early final error (4xx, 5xx) keeps its own rules, in {@link EarlyAnswerDuringUploadIT}.
  */
@@ -92,20 +93,7 @@ class FullDuplexIT {
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
 
         try (ClientConnection c = app.connect()) {
-            c.socket().setSoTimeout((int) ROUND.toMillis());
-            c.send(upload().header("Transfer-Encoding", "chunked"));
-            InputStream echoes = null;
-            for (int n = 0; n < ROUNDS; n++) {
-                byte[] piece = Payload.bytes(700 + 61 * n, 1000 + n);
-                c.write(chunk(piece));
-                sent.writeBytes(piece);
-                if (echoes == null) {
-                    HttpHead head = head(c, "answer's head once piece 0 was sent", echo, () -> "piece 0 sent");
-                    assertFullDuplexAnswer(head, echo, -1);
-                    echoes = c.body(head, "POST");
-                }
-                assertArrayEquals(piece, readEcho(echoes, piece.length, n, echo), "the echo of piece " + n);
-            }
+            InputStream echoes = pingPong(c, ROUNDS, echo, sent);
             c.write("0\r\n\r\n");
 
             assertEquals(-1, readEnd(echoes, echo), "the answer went on after the client ended its body");
@@ -170,30 +158,64 @@ class FullDuplexIT {
     }
 
     @FaultTest
-    void aClientThatResetsInTheMiddleOfAnEchoEndsTheUpstreamConnectionPromptly(FaultApp app) throws Exception {
-        long size = 64L * MIB;
-        long seed = 5;
-        int firstEchoes = 8 * 1024;
-        // far below the route's responseTimeout: a proxy that notices the client only when the upstream read times
-        // out is too late
+    void aClientThatResetsAfterSomeEchoesEndsTheUpstreamConnectionPromptly(FaultApp app) throws Exception {
+        leaveAfterSomeEchoes(app, true);
+    }
+
+    @FaultTest
+    void aClientThatClosesAfterSomeEchoesEndsTheUpstreamConnectionPromptly(FaultApp app) throws Exception {
+        leaveAfterSomeEchoes(app, false);
+    }
+
+    /**
+     * Five rounds of ping-pong, then the client goes away with its body unfinished, at a point where nothing is
+     * pending in either direction: the proxy waits for the client's next piece and for the upstream's next echo at
+     * once, and only a read of the client's side can tell it that the client is gone.
+     */
+    private static void leaveAfterSomeEchoes(FaultApp app, boolean reset) throws Exception {
+        // far below the route's responseTimeout: a proxy that notices the client only when its read of the upstream
+        // times out is too late
         Duration bound = FaultApp.DUPLEX_RESPONSE_TIMEOUT.dividedBy(2);
         EchoAsItReads echo = EchoAsItReads.chunked();
         app.upstream().handle(echo);
 
         try (ClientConnection c = app.connect()) {
-            c.send(upload().header("Transfer-Encoding", "chunked"));
-            BackgroundUpload upload = BackgroundUpload.startChunked(c, size, seed);
-            HttpHead head = head(c, "answer's head", echo, () -> upload.awaitEnd(Duration.ZERO));
-            assertEquals(200, status(head), head::toString);
-            byte[] back = c.body(head, "POST").readNBytes(firstEchoes);
-            assertArrayEquals(Payload.stream(size, seed).readNBytes(firstEchoes), back, "the first echoes");
-            c.abort();
+            pingPong(c, 5, echo, new ByteArrayOutputStream());
+            if (reset) {
+                c.abort();
+            }
         }
 
-        echo.awaitEnd(bound, "the upstream seeing its connection end after the client's reset");
-        assertNotEquals(EchoAsItReads.WHOLE_BODY, echo.end(), "the client's body was reset, yet it arrived whole");
+        echo.awaitEnd(bound, "the upstream seeing its connection end after the client " + (reset ? "reset" : "closed")
+                + " its own");
+        assertNotEquals(EchoAsItReads.WHOLE_BODY, echo.end(), "the client's body was cut off, yet it arrived whole");
         app.awaitNoLeasedConnections(FaultMatrix.QUIET_DEADLINE);
         assertEquals(0, app.proxy("duplex").poolStatistics().leased(), "connections leased after the exchange");
+    }
+
+    /**
+     * Starts a chunked POST and plays {@code rounds} rounds: piece n is sent only once the echo of piece n-1 has
+     * come back through the proxy, each echo awaited at most {@link #ROUND}.
+     *
+     * @return the answer's body, positioned after the last echo
+     */
+    private static InputStream pingPong(ClientConnection c, int rounds, EchoAsItReads echo, ByteArrayOutputStream sent)
+            throws IOException {
+        c.socket().setSoTimeout((int) ROUND.toMillis());
+        c.send(upload().header("Transfer-Encoding", "chunked"));
+        InputStream echoes = null;
+        for (int n = 0; n < rounds; n++) {
+            byte[] piece = Payload.bytes(700 + 61 * n, 1000 + n);
+            c.write(chunk(piece));
+            sent.writeBytes(piece);
+            if (echoes == null) {
+                HttpHead head = head(c, "answer's head once piece 0 was sent", echo, () -> "piece 0 sent");
+                assertFullDuplexAnswer(head, echo, -1);
+                echoes = c.body(head, "POST");
+            }
+            assertArrayEquals(piece, readEcho(echoes, piece.length, n, echo), "the echo of piece " + n);
+        }
+        return echoes;
     }
 
     /**
