@@ -27,6 +27,8 @@ import static dev.streamproxy.it.support.RouteWiring.programmatic;
  *   <tr><th>route</th><th>declared</th><th>what differs</th></tr>
  *   <tr><td>api</td><td>builder</td><td>responseTimeout 10s: the ordinary route</td></tr>
  *   <tr><td>slow</td><td>builder</td><td>responseTimeout 500ms</td></tr>
+ *   <tr><td>duplex</td><td>builder</td><td>responseTimeout {@link #DUPLEX_RESPONSE_TIMEOUT}: full-duplex exchanges,
+ *       where a proxy that waits for the end of the upload stalls until this timeout ends it</td></tr>
  *   <tr><td>single</td><td>builder</td><td>maxConnections 1, connectionRequestTimeout 500ms: one pooled connection
  *       that every request reuses</td></tr>
  *   <tr><td>pool</td><td>builder</td><td>maxConnections 4, connectionRequestTimeout 1s</td></tr>
@@ -58,6 +60,8 @@ public final class FaultApp extends MatrixApp {
     public static final int LIMIT = 1024;
     /** Request header lines the {@code headers50} route accepts. */
     public static final int HEADER_LIMIT = 50;
+    /** The {@code duplex} route's responseTimeout. */
+    public static final Duration DUPLEX_RESPONSE_TIMEOUT = Duration.ofSeconds(5);
 
     private FaultApp(Started started) {
         super(started);
@@ -69,6 +73,8 @@ public final class FaultApp extends MatrixApp {
             List<WebApp.FilterMapping> filters = new ArrayList<>();
             programmatic(filters, proxies, "api", route(target, "api").responseTimeout(Duration.ofSeconds(10)));
             programmatic(filters, proxies, "slow", route(target, "slow").responseTimeout(Duration.ofMillis(500)));
+            programmatic(filters, proxies, "duplex", route(target, "duplex")
+                    .responseTimeout(DUPLEX_RESPONSE_TIMEOUT));
             programmatic(filters, proxies, "single", route(target, "single").maxConnections(1)
                     .connectionRequestTimeout(Duration.ofMillis(500)));
             programmatic(filters, proxies, "pool", route(target, "pool").maxConnections(4)

@@ -76,10 +76,16 @@ public final class BodyStreams {
         };
     }
 
-    /** @return the decoded content of a chunked body; trailers are read and discarded */
+    /**
+     * @return the decoded content of a chunked body; trailers are read and discarded. The CRLF that ends a chunk's
+     *         data is read with the next chunk's size line, not with its last byte: Jetty sends that CRLF only with the
+     *         next chunk, and a client that reads exactly the bytes it expects (an echo of what it sent) must not wait
+     *         for the next chunk to get them
+     */
     public static Body chunked(InputStream in) {
         return new Body() {
             private long chunkRemaining;
+            private boolean crlfPending;
             private boolean done;
 
             @Override
@@ -103,6 +109,10 @@ public final class BodyStreams {
                     return 0; // never block on the next chunk for an empty read (readNBytes makes one)
                 }
                 if (chunkRemaining == 0) {
+                    if (crlfPending && !HttpHead.readLine(in, false).isEmpty()) {
+                        throw new IOException("chunk not followed by CRLF");
+                    }
+                    crlfPending = false;
                     String sizeLine = HttpHead.readLine(in, false);
                     int semi = sizeLine.indexOf(';');
                     String hex = (semi >= 0 ? sizeLine.substring(0, semi) : sizeLine).strip();
@@ -120,9 +130,7 @@ public final class BodyStreams {
                     throw new EOFException("connection closed inside a chunk");
                 }
                 chunkRemaining -= n;
-                if (chunkRemaining == 0 && !HttpHead.readLine(in, false).isEmpty()) {
-                    throw new IOException("chunk not followed by CRLF");
-                }
+                crlfPending = chunkRemaining == 0;
                 return n;
             }
         };

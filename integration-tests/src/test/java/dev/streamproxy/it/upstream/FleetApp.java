@@ -53,8 +53,13 @@ import static dev.streamproxy.it.support.RouteWiring.programmatic;
  *   <tr><td>dns</td><td>builder</td><td>{@value #DNS_NAME}, resolved by {@link #dns()}</td><td>round-robin,
  *       dnsRefreshInterval 200ms</td></tr>
  *   <tr><td>admit</td><td>init-params</td><td>1, 2</td><td>maxConcurrentRequests 2</td></tr>
+ *   <tr><td>stall1</td><td>builder</td><td>1</td><td>responseTimeout {@link #STALL_RESPONSE_TIMEOUT}, maxRetries 2,
+ *       maxFails 1000</td></tr>
+ *   <tr><td>stall3</td><td>builder</td><td>1, 2, 3</td><td>round-robin, responseTimeout
+ *       {@link #STALL_RESPONSE_TIMEOUT}, maxRetries 3 (more than the other targets), maxFails 1000</td></tr>
+ *   <tr><td>refused1</td><td>builder</td><td>5 (dead)</td><td>maxRetries 2, maxFails 1000</td></tr>
  * </table>
- * Every route has responseTimeout 10s. Routes declared with init-params go through {@code new ProxyFilter()} and
+ * Every other route has responseTimeout 10s. Routes declared with init-params go through {@code new ProxyFilter()} and
  * {@code init(FilterConfig)} (the {@code web.xml} path), so the parsing of the new init-params is under test too.
  * Host, raw client access and the total pool-leak poll are {@link MatrixApp}'s; this class adds the per-target
  * checks ({@link #awaitQuiet}) that the {@link FleetMatrix} makes after every test.
@@ -69,11 +74,13 @@ public final class FleetApp extends MatrixApp {
     public static final Duration EJECT_FAIL_TIMEOUT = Duration.ofSeconds(1);
     /** The {@code retry} route's replay window ({@code retryBufferSize}). */
     public static final int RETRY_WINDOW = 64 * 1024;
+    /** The responseTimeout of the {@code stall1} and {@code stall3} routes. */
+    public static final Duration STALL_RESPONSE_TIMEOUT = Duration.ofSeconds(1);
     /** Last octets of the addresses where nothing listens, ever. */
     public static final int DEAD = 5;
     /** Every route, in the order of the table above: each has one thread, {@code streamproxy-<route>}. */
     public static final List<String> ROUTES = List.of("rr", "random", "lif", "down", "alldown", "retry", "eject",
-            "allejected", "status", "dns", "admit");
+            "allejected", "status", "dns", "admit", "stall1", "stall3", "refused1");
 
     private final List<Upstream> fleet;
     private final SwitchableResolver dns;
@@ -112,6 +119,12 @@ public final class FleetApp extends MatrixApp {
                         .resolver(dns).dnsRefreshInterval(Duration.ofMillis(200))
                         .loadBalancing(LoadBalancing.ROUND_ROBIN));
                 declared(filters, proxies, "admit", targets(port, 1, 2), Map.of("maxConcurrentRequests", "2"));
+                programmatic(filters, proxies, "stall1", route(targets(port, 1), "stall1")
+                        .responseTimeout(STALL_RESPONSE_TIMEOUT).maxRetries(2).maxFails(1000));
+                programmatic(filters, proxies, "stall3", route(all, "stall3").loadBalancing(LoadBalancing.ROUND_ROBIN)
+                        .responseTimeout(STALL_RESPONSE_TIMEOUT).maxRetries(3).maxFails(1000));
+                programmatic(filters, proxies, "refused1", route(targets(port, DEAD), "refused1")
+                        .maxRetries(2).maxFails(1000));
                 if (!proxies.keySet().equals(new java.util.LinkedHashSet<>(ROUTES))) {
                     throw new IllegalStateException("ROUTES does not list the routes: " + proxies.keySet());
                 }
