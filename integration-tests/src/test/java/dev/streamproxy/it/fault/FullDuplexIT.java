@@ -48,6 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FullDuplexIT {
 
+    /** Tomcat's default {@code maxSwallowSize}. */
+    private static final long TOMCAT_MAX_SWALLOW = 2 * 1024 * 1024;
+
     private static final int MIB = 1024 * 1024;
     private static final String PATH = "/ctx/duplex/echo";
     /** The most any bulk step may take; far above what the transfers need, far below the tests' 60 s limit. */
@@ -210,7 +213,7 @@ class FullDuplexIT {
             sent.writeBytes(piece);
             if (echoes == null) {
                 HttpHead head = head(c, "answer's head once piece 0 was sent", echo, () -> "piece 0 sent");
-                assertFullDuplexAnswer(head, echo, -1);
+                assertFullDuplexAnswer(head, echo, -1, false);
                 echoes = c.body(head, "POST");
             }
             assertArrayEquals(piece, readEcho(echoes, piece.length, n, echo), "the echo of piece " + n);
@@ -232,7 +235,11 @@ class FullDuplexIT {
             BackgroundUpload upload = chunkedUpload ? BackgroundUpload.startChunked(c, size, seed)
                     : BackgroundUpload.start(c, size, seed);
             HttpHead head = head(c, "answer's head", echo, () -> upload.awaitEnd(Duration.ZERO));
-            assertFullDuplexAnswer(head, echo, echo.withLength() ? size : -1);
+            // Tomcat itself ends the client's connection after a response committed while more of a declared body
+            // than its maxSwallowSize (2 MiB) is unread (Http11Processor.checkMaxSwallowSize): the answer still
+            // streams beside the upload, and the connection closes only after both
+            boolean containerCloses = app.kind().isTomcat() && !chunkedUpload && size > TOMCAT_MAX_SWALLOW;
+            assertFullDuplexAnswer(head, echo, echo.withLength() ? size : -1, containerCloses);
             Payload.Digest back;
             try {
                 back = Payload.digest(c.body(head, "POST"));
@@ -255,11 +262,12 @@ class FullDuplexIT {
      * A full-duplex answer as the client must see it: 200, no {@code Connection: close}, and the upstream's framing:
      * a {@code Content-Length} of {@code length}, or chunked for -1.
      */
-    private static void assertFullDuplexAnswer(HttpHead head, EchoAsItReads echo, long length) {
+    private static void assertFullDuplexAnswer(HttpHead head, EchoAsItReads echo, long length,
+                                               boolean containerCloses) {
         assertAll(head + "the upstream: " + echo.describe(),
                 () -> assertEquals(200, status(head)),
-                () -> assertFalse(head.connectionTokens().contains("close"), "the answer during the upload was "
-                        + "relayed as an early answer that ends the upload (Connection: close)"),
+                () -> assertTrue(containerCloses || !head.connectionTokens().contains("close"), "the answer during "
+                        + "the upload was relayed as an early answer that ends the upload (Connection: close)"),
                 () -> assertEquals(length, head.contentLength(), "not the upstream's Content-Length"),
                 () -> assertEquals(length < 0, head.chunked(), "chunked (or not) unlike the upstream's answer"));
     }
