@@ -6,8 +6,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where the blocking copies that run beside an exchange's own thread (a tunnel's two pumps, a full-duplex upload)
- * get their threads: virtual threads when the JDK has them (21+), else daemon platform threads from a cached pool,
+ * Where blocking work that must not hold up anyone else gets its threads (a tunnel's two pumps, a full-duplex
+ * upload beside its answer, an active health check beside the route's scheduler): virtual threads when the JDK has them (21+), else daemon platform threads from a cached pool,
  * named after the route and the job so a thread dump says whose they are.
  */
 public final class PumpThreads {
@@ -17,7 +17,7 @@ public final class PumpThreads {
 
     /**
      * @param route the filter's name
-     * @param job   what the threads do ({@code tunnel}, {@code upload})
+     * @param job   what the threads do ({@code tunnel}, {@code upload}, {@code health})
      * @return a new executor, to be shut down with the route
      */
     public static ExecutorService newExecutor(String route, String job) {

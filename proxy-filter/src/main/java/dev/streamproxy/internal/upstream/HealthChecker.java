@@ -9,12 +9,20 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Active health checks ({@code healthCheckPath}): a GET of the path on every target, one after the other on the
- * route's scheduler thread. 2xx or 3xx within the client's connect and response timeouts is healthy; any other
- * answer or failure ejects the target until a check passes. A target whose pool has no free connection is not
- * judged this round: busy is not unhealthy.
+ * Active health checks ({@code healthCheckPath}): a GET of the path on every target. 2xx or 3xx within the client's
+ * connect and response timeouts is healthy; any other answer or failure ejects the target until a check passes. A
+ * target whose pool has no free connection is not judged this round: busy is not unhealthy.
+ *
+ * <p>{@link #run()} only starts the round, on the route's scheduler thread; each check blocks on its own thread
+ * from {@code checks}, so a target that accepts and never answers holds up neither the other targets' checks nor
+ * the scheduler's other work (DNS refresh, idle connections, tunnel timeouts). A target whose previous check is
+ * still running is skipped this round.
  */
 final class HealthChecker implements Runnable {
 
@@ -26,21 +34,33 @@ final class HealthChecker implements Runnable {
     private final TargetSet targets;
     private final UpstreamClient client;
     private final String path;
-    private final byte[] sink = new byte[4096];
+    private final ExecutorService checks;
+    private final Set<Target> running = ConcurrentHashMap.newKeySet();
 
-    HealthChecker(String name, TargetSet targets, UpstreamClient client, String path) {
+    HealthChecker(String name, TargetSet targets, UpstreamClient client, String path, ExecutorService checks) {
         this.name = name;
         this.targets = targets;
         this.client = client;
         this.path = path;
+        this.checks = checks;
     }
 
     @Override
     public void run() {
         for (Target t : targets.all()) {
-            if (t.isDraining()) {
+            if (t.isDraining() || !running.add(t)) {
                 continue;
             }
+            try {
+                checks.execute(() -> checkAndRecord(t));
+            } catch (RejectedExecutionException e) {
+                running.remove(t); // the route is closing
+            }
+        }
+    }
+
+    private void checkAndRecord(Target t) {
+        try {
             Boolean healthy = check(t);
             if (healthy != null) {
                 boolean was = !t.health().isEjected(System.currentTimeMillis());
@@ -49,6 +69,8 @@ final class HealthChecker implements Runnable {
                     LOG.info("[{}] health check of {} {}: {}", name, t, path, healthy ? "healthy again" : "ejected");
                 }
             }
+        } finally {
+            running.remove(t);
         }
     }
 
@@ -69,11 +91,12 @@ final class HealthChecker implements Runnable {
         }
     }
 
-    private void drain(UpstreamResponse r) throws IOException {
+    private static void drain(UpstreamResponse r) throws IOException {
         InputStream body = r.body();
         if (body == null) {
             return;
         }
+        byte[] sink = new byte[4096];
         int total = 0;
         int n;
         while (total <= MAX_BODY && (n = body.read(sink)) >= 0) {

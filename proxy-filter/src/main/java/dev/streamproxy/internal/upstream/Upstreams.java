@@ -4,6 +4,7 @@ import dev.streamproxy.PoolStatistics;
 import dev.streamproxy.ProxyConfig;
 import dev.streamproxy.TargetStatistics;
 import dev.streamproxy.TargetUri;
+import dev.streamproxy.internal.client.PumpThreads;
 import dev.streamproxy.internal.client.TlsContext;
 import dev.streamproxy.internal.client.UpstreamClient;
 import dev.streamproxy.internal.route.UpstreamTarget;
@@ -11,19 +12,23 @@ import dev.streamproxy.internal.route.UpstreamTarget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Everything upstream of one route, created in {@code init()} and closed in {@code destroy()}: its targets, the
  * pooled client, and the route's one background thread, which closes idle connections, re-resolves host names
- * every {@code dnsRefreshInterval}, and runs the active health checks.
+ * every {@code dnsRefreshInterval}, and starts the rounds of active health checks (whose blocking GETs run on threads
+ * of their own).
  */
 public final class Upstreams implements AutoCloseable {
 
     private final TargetSet targets;
     private final UpstreamClient client;
     private final ScheduledExecutorService scheduler;
+    /** The active health checks' blocking GETs, one thread each, never on the scheduler; null without checks. */
+    private final ExecutorService healthChecks;
 
     /**
      * @param name   the filter's name, for log lines and the thread's name
@@ -47,8 +52,11 @@ public final class Upstreams implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(guarded(targets::refresh), dns, dns, TimeUnit.MILLISECONDS);
         if (config.healthCheckPath() != null) {
             long every = config.healthCheckInterval().toMillis();
+            this.healthChecks = PumpThreads.newExecutor(name, "health");
             scheduler.scheduleWithFixedDelay(guarded(new HealthChecker(name, targets, client,
-                    config.healthCheckPath())), 0, every, TimeUnit.MILLISECONDS);
+                    config.healthCheckPath(), healthChecks)), 0, every, TimeUnit.MILLISECONDS);
+        } else {
+            this.healthChecks = null;
         }
     }
 
@@ -109,11 +117,14 @@ public final class Upstreams implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        if (healthChecks != null) {
+            healthChecks.shutdownNow();
+        }
         try {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        client.close();
+        client.close(); // a check still waiting on an upstream fails with its connection
     }
 }
