@@ -1,5 +1,6 @@
 package dev.streamproxy.internal.client;
 
+import dev.streamproxy.HostResolver;
 import org.apache.hc.core5.http.config.Http1Config;
 
 import javax.net.ssl.SNIHostName;
@@ -26,14 +27,18 @@ public final class Connector {
     private final int readTimeoutMillis;
     private final TlsContext tls;
     private final Http1Config http1Config;
+    private final HostResolver resolver;
 
     /**
      * @param connectTimeout TCP connect and TLS handshake, each
      * @param readTimeout    the socket timeout of the connection once open ({@code responseTimeout})
      * @param tls            trust, key material and protocols for {@code https}
      * @param http1Config    HttpCore's buffer and limit settings
+     * @param resolver       the route's resolver, for an endpoint whose name had no address when it was made
      */
-    public Connector(Duration connectTimeout, Duration readTimeout, TlsContext tls, Http1Config http1Config) {
+    public Connector(Duration connectTimeout, Duration readTimeout, TlsContext tls, Http1Config http1Config,
+                     HostResolver resolver) {
+        this.resolver = resolver;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
         this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
         this.tls = tls;
@@ -51,7 +56,7 @@ public final class Connector {
             addresses = new InetAddress[] {endpoint.address()};
         } else {
             try {
-                addresses = InetAddress.getAllByName(endpoint.hostName());
+                addresses = resolver.resolve(endpoint.hostName()); // the route's, never the JVM's behind its back
             } catch (UnknownHostException e) {
                 throw new UpstreamConnectException(endpoint, "unknown host", e);
             }
