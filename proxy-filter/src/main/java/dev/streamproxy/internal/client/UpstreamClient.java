@@ -57,7 +57,8 @@ public final class UpstreamClient implements AutoCloseable {
                 .setMaxLineLength(64 * 1024)
                 .setMaxHeaderCount(256)
                 .build();
-        this.connector = new Connector(config.connectTimeout(), config.responseTimeout(), tls, http1);
+        this.connector = new Connector(config.connectTimeout(), config.responseTimeout(), tls, http1,
+                config.resolver());
         this.pool = new ConnectionPool(config.maxConnections(), connector);
         this.connectionRequestTimeout = Timeout.ofMilliseconds(config.connectionRequestTimeout().toMillis());
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
@@ -96,7 +97,13 @@ public final class UpstreamClient implements AutoCloseable {
             throw new UpstreamIOException(endpoint, lease.reused(), progress.responseHead, e);
         }
         link.uploadStarted(progress.pump);
-        return new UpstreamResponse(this, lease, request, head, progress.pump, responseTimeoutMillis);
+        try {
+            return new UpstreamResponse(this, lease, request, head, progress.pump, responseTimeoutMillis);
+        } catch (IOException | RuntimeException e) {
+            // the response could not be set up (its body stream): the lease goes back, discarded, not leaked
+            pool.release(lease, false, null);
+            throw new UpstreamIOException(endpoint, lease.reused(), true, e);
+        }
     }
 
     /**
@@ -122,7 +129,12 @@ public final class UpstreamClient implements AutoCloseable {
             connection.abort();
             throw new UpstreamIOException(endpoint, false, progress.responseHead, e);
         }
-        return new UpstreamResponse(this, connection, request, head);
+        try {
+            return new UpstreamResponse(this, connection, request, head);
+        } catch (IOException | RuntimeException e) {
+            connection.abort();
+            throw new UpstreamIOException(endpoint, false, true, e);
+        }
     }
 
     void release(ConnectionPool.Lease lease, ClassicHttpRequest request, ClassicHttpResponse head, boolean complete) {
