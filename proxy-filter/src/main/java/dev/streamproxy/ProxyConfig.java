@@ -393,7 +393,10 @@ public final class ProxyConfig {
         return prefix;
     }
 
-    /** @return the pool size, total and per route */
+    /**
+     * @return the most pooled connections per target address (each address of a host name is a target of its
+     *         own); there is no separate total: it is this times the targets in use
+     */
     public int maxConnections() {
         return maxConnections;
     }
@@ -680,7 +683,7 @@ public final class ProxyConfig {
             return this;
         }
 
-        /** @param maxConnections pool size, 1 to 65535 */
+        /** @param maxConnections pooled connections per target address, 1 to 65535 */
         public Builder maxConnections(int maxConnections) {
             this.maxConnections = maxConnections;
             return this;
