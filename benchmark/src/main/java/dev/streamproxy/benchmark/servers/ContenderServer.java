@@ -52,6 +52,7 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  *   (its default admits 200 concurrent tasks; 0 = no cap)</li>
  *   <li>{@code maxConnections=N}: the proxy's upstream pool size (default 256 for every proxy)</li>
  * </ul>
+ * Besides the proxy, the context serves the application's own page at {@link #APP_PAGE} (a few bytes, not proxied).
  * Prints {@code READY port=P admin=A} when listening; the admin endpoint is {@link Admin}, whose {@code /stats} also
  * carries streamproxy's pool and route counters ({@code routeRetries}, {@code routeOpenTunnels}: WebSocket tunnels
  * open now, and {@code exchanges.PORT}, {@code failures.PORT}, {@code ejections.PORT} per target).
@@ -59,6 +60,8 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
 public final class ContenderServer {
 
     public static final String PREFIX = "/api";
+    /** The application's own page ({@link AppPage}), beside the proxied prefix in the same context. */
+    public static final String APP_PAGE = "/app/ping";
 
     private ContenderServer() {
     }
@@ -83,9 +86,15 @@ public final class ContenderServer {
             if (streamproxy[0] == null) {
                 return "";
             }
-            var s = streamproxy[0].poolStatistics();
-            return "poolLeased=" + s.leased() + "\npoolAvailable=" + s.available() + "\npoolPending=" + s.pending() + "\n"
-                    + routeCounters(streamproxy[0].statistics());
+            try {
+                var s = streamproxy[0].poolStatistics();
+                return "poolLeased=" + s.leased() + "\npoolAvailable=" + s.available() + "\npoolPending=" + s.pending()
+                        + "\n" + routeCounters(streamproxy[0].statistics());
+            } catch (LinkageError e) {
+                // a baseline contender runs a proxy-filter jar from another commit, which may lack these counters:
+                // /stats then carries the JVM's own figures only
+                return "";
+            }
         };
         if (targets.size() > 1 && !proxy.equals("streamproxy")) {
             throw new IllegalArgumentException(proxy + " takes one upstream");
@@ -188,6 +197,7 @@ public final class ContenderServer {
         } else {
             throw new IllegalArgumentException("unknown proxy " + proxy);
         }
+        context.addServlet(new ServletHolder("app", new AppPage()), APP_PAGE);
         context.addServlet(new ServletHolder("not-found", new NotFound()), "/");
         server.setHandler(context);
         return server;
@@ -234,10 +244,28 @@ public final class ContenderServer {
         map.setFilterName("streamproxy");
         map.addURLPattern(PREFIX + "/*");
         context.addFilterMap(map);
+        Tomcat.addServlet(context, "app", new AppPage());
+        context.addServletMapping(APP_PAGE, "app");
         Tomcat.addServlet(context, "not-found", new NotFound());
         context.addServletMapping("/", "not-found");
         tomcat.start();
         return connector.getLocalPort();
+    }
+
+    /**
+     * The application's own page: a few bytes from a servlet of the same webapp, not proxied. The streams mode asks
+     * for it while thousands of streams are open, to show whether the container still has a thread for the
+     * application itself.
+     */
+    static final class AppPage extends HttpServlet {
+        private static final byte[] BODY = "ok\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws java.io.IOException {
+            resp.setContentType("text/plain");
+            resp.setContentLength(BODY.length);
+            resp.getOutputStream().write(BODY);
+        }
     }
 
     /** What requests outside the prefix reach. */
