@@ -34,16 +34,47 @@ public final class SseFleet {
                   double firstEventWaitMaxMs, boolean pass, String firstError) {
     }
 
+    /**
+     * What a fleet does: {@code streams} streams opened at {@code openRate} per second, each asking for {@code events}
+     * events {@code intervalMs} apart, the whole within {@code budget}. With {@code stopWhenQueued}, the fleet gives up
+     * once some stream still has no event {@link #MAX_FIRST_EVENT_WAIT_MS} + 1 s after the last one opened (the race
+     * and the ramp: such a level has failed); without it, it watches every stream until it ends or the budget is spent
+     * (the streams mode, which counts the streams that were on time).
+     */
+    public record Plan(int streams, int events, int intervalMs, int openRate, Duration budget, boolean stopWhenQueued) {
+    }
+
+    /**
+     * One stream's timing: from its connect to its first event ({@code -1} when none came), the longest time between
+     * two of its events, the events it got, and whether it ended with status 200 and every event.
+     */
+    public record StreamTiming(long firstEventNanos, long maxGapNanos, int events, boolean completed) {
+    }
+
+    /** A fleet's result and each stream's timing, in the order they opened. */
+    public record Outcome(Result result, List<StreamTiming> streams) {
+    }
+
     private SseFleet() {
     }
 
+    /** A fleet that gives up when streams queue (see {@link Plan}). */
     public static Result run(InetSocketAddress address, String pathPrefix, int streams, int events, int intervalMs,
                       int openRate, Duration budget) throws IOException {
+        return run(address, pathPrefix, new Plan(streams, events, intervalMs, openRate, budget, true)).result();
+    }
+
+    public static Outcome run(InetSocketAddress address, String pathPrefix, Plan plan) throws IOException {
+        int streams = plan.streams();
+        int events = plan.events();
+        int intervalMs = plan.intervalMs();
+        int openRate = plan.openRate();
+        Duration budget = plan.budget();
         byte[] request = ("GET " + pathPrefix + "/sse?events=" + events + "&intervalMs=" + intervalMs + " HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:" + address.getPort() + "\r\nAccept: text/event-stream\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         Histogram latency = new Histogram(60_000_000L, 3);
-        List<Stream> all = new ArrayList<>(streams);
+        List<SseStream> all = new ArrayList<>(streams);
         ByteBuffer readBuf = ByteBuffer.allocate(64 * 1024);
         long start = System.nanoTime();
         long deadline = start + budget.toNanos();
@@ -59,7 +90,7 @@ public final class SseFleet {
             while (finished < streams && System.nanoTime() < deadline) {
                 long allowed = Math.min(streams, 1 + (System.nanoTime() - start) * openRate / 1_000_000_000L);
                 for (int i = 0; i < OPEN_BATCH && opened < allowed && pending < MAX_PENDING_CONNECTS; i++) {
-                    Stream s = new Stream(latency, withFirstEvent);
+                    SseStream s = new SseStream(latency, withFirstEvent);
                     all.add(s);
                     opened++;
                     try {
@@ -87,7 +118,7 @@ public final class SseFleet {
                 }
                 // a stream still without its first event well after the last one opened is queued: the level fails,
                 // so stop here rather than wait for the queue to drain
-                if (openedAllAt != 0 && withFirstEvent[0] + failed < streams
+                if (plan.stopWhenQueued() && openedAllAt != 0 && withFirstEvent[0] + failed < streams
                         && System.nanoTime() - openedAllAt > (MAX_FIRST_EVENT_WAIT_MS + 1000) * 1_000_000L) {
                     firstError = (streams - withFirstEvent[0] - failed) + " streams still waiting for their first event "
                             + (MAX_FIRST_EVENT_WAIT_MS + 1000) + " ms after the last one opened (queued)";
@@ -95,7 +126,7 @@ public final class SseFleet {
                 }
                 selector.select(10);
                 for (SelectionKey key : selector.selectedKeys()) {
-                    Stream s = (Stream) key.attachment();
+                    SseStream s = (SseStream) key.attachment();
                     try {
                         if (key.isConnectable()) {
                             pending--;
@@ -116,6 +147,7 @@ public final class SseFleet {
                                 finished++;
                                 if (s.parser.status() == 200 && s.events == events) {
                                     completed++;
+                                    s.completed = true;
                                 } else {
                                     s.fail("status " + s.parser.status() + ", " + s.events + " of " + events + " events");
                                     failed++;
@@ -135,14 +167,16 @@ public final class SseFleet {
                 selector.selectedKeys().clear();
             }
         } finally {
-            for (Stream s : all) {
+            for (SseStream s : all) {
                 s.closeQuietly();
             }
         }
         long end = System.nanoTime();
         long received = 0;
         double maxWait = 0;
-        for (Stream s : all) {
+        List<StreamTiming> timings = new ArrayList<>(all.size());
+        for (SseStream s : all) {
+            timings.add(s.timing());
             received += s.events;
             maxWait = Math.max(maxWait, s.firstEventAt == 0 ? (end - s.openedAt) / 1e6 : (s.firstEventAt - s.openedAt) / 1e6);
         }
@@ -152,86 +186,8 @@ public final class SseFleet {
         double p99 = latency.getValueAtPercentile(99) / 1000.0;
         double max = latency.getMaxValue() / 1000.0;
         boolean pass = completed == streams && maxWait <= MAX_FIRST_EVENT_WAIT_MS && max <= MAX_EVENT_LATENCY_MS;
-        return new Result(streams, completed, streams - completed, (long) streams * events, received,
+        return new Outcome(new Result(streams, completed, streams - completed, (long) streams * events, received,
                 ((openedAllAt == 0 ? end : openedAllAt) - start) / 1e9, (end - start) / 1e9,
-                latency.getValueAtPercentile(50) / 1000.0, p99, max, maxWait, pass, firstError);
-    }
-
-    /** One stream: the parser's body listener, splitting lines and reading {@code data: k t}. */
-    private static final class Stream implements ResponseParser.BodyListener {
-        final ResponseParser parser = new ResponseParser(256);
-        final Histogram latency;
-        final byte[] line = new byte[64];
-        SocketChannel channel;
-        long openedAt;
-        long firstEventAt;
-        int events;
-        int lineLen;
-        String error;
-
-        final int[] withFirstEvent;
-
-        Stream(Histogram latency, int[] withFirstEvent) {
-            this.latency = latency;
-            this.withFirstEvent = withFirstEvent;
-            parser.reset(this);
-        }
-
-        void send(byte[] request) throws IOException {
-            ByteBuffer b = ByteBuffer.wrap(request);
-            while (b.hasRemaining()) {
-                if (channel.write(b) == 0) {
-                    Thread.onSpinWait();
-                }
-            }
-        }
-
-        void fail(String why) {
-            error = why;
-        }
-
-        void closeQuietly() {
-            try {
-                if (channel != null) {
-                    channel.close();
-                }
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
-
-        @Override
-        public void onBody(byte[] b, int off, int len) {
-            for (int i = off; i < off + len; i++) {
-                byte c = b[i];
-                if (c == '\n') {
-                    onLine();
-                    lineLen = 0;
-                } else if (lineLen < line.length) {
-                    line[lineLen++] = c;
-                }
-            }
-        }
-
-        private void onLine() {
-            if (lineLen < 7 || line[0] != 'd' || line[4] != ':') {
-                return;
-            }
-            long now = System.nanoTime();
-            int sp = lineLen - 1;
-            while (sp > 6 && line[sp] != ' ') {
-                sp--;
-            }
-            long sentAt = 0;
-            for (int i = sp + 1; i < lineLen; i++) {
-                sentAt = sentAt * 10 + (line[i] - '0');
-            }
-            events++;
-            if (firstEventAt == 0) {
-                firstEventAt = now;
-                withFirstEvent[0]++;
-            }
-            latency.recordValue(Math.max(0, Math.min((now - sentAt) / 1000, 60_000_000L)));
-        }
+                latency.getValueAtPercentile(50) / 1000.0, p99, max, maxWait, pass, firstError), timings);
     }
 }
