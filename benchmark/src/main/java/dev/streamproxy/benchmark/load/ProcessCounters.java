@@ -23,6 +23,11 @@ record ProcessCounters(Map<String, Long> stats, long cpuNanos, long contextSwitc
     record PerOperation(double allocatedBytes, double cpuMicros, double contextSwitches, long gcCount) {
     }
 
+    /** CPU seconds (user + system) the process spent from this reading to {@code after}; NaN when it is not ours. */
+    double cpuSecondsTo(ProcessCounters after) {
+        return process ? (after.cpuNanos - cpuNanos) / 1e9 : Double.NaN;
+    }
+
     PerOperation perOperation(ProcessCounters after, long operations) {
         double n = Math.max(1, operations);
         return new PerOperation(
