@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Properties;
 
 import dev.streamproxy.benchmark.contenders.Launcher;
@@ -16,10 +17,11 @@ import dev.streamproxy.benchmark.report.FleetReport;
 import dev.streamproxy.benchmark.report.Report;
 import dev.streamproxy.benchmark.report.RunFiles;
 import dev.streamproxy.benchmark.report.RunRecord;
+import dev.streamproxy.benchmark.report.StreamsReport;
 import dev.streamproxy.benchmark.report.WebSocketReport;
 
 /**
- * The benchmark's entry point: {@code java -jar benchmark/target/benchmark.jar [--quick|--huge|--profile|--fleet|--websocket]}. This JVM is the
+ * The benchmark's entry point: {@code java -jar benchmark/target/benchmark.jar [--quick|--huge|--profile|--fleet|--websocket|--streams]}. This JVM is the
  * load generator and the conductor; the upstream and each contender run in their own processes. See README.md.
  */
 public final class Main {
@@ -59,6 +61,11 @@ public final class Main {
             progress.say("wrote " + o.out.resolve("websocket.md") + ", websocket.csv, websocket-idle.csv");
             return;
         }
+        if (o.mode.equals("streams")) {
+            new StreamsReport(run, new Streams(o, run, launcher, progress).run()).write(o.out);
+            progress.say("wrote " + o.out.resolve("streams.md") + ", streams.csv");
+            return;
+        }
         if (o.mode.equals("profile")) {
             Profile.run(o, run, launcher, progress);
             progress.say("wrote " + o.out.resolve("profile.md"));
@@ -77,7 +84,8 @@ public final class Main {
             }
         }
         run.info.put("date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16) + " UTC");
-        run.info.put("mode", o.mode + (o.mode.equals("huge") || o.mode.equals("profile") ? "" : String.format(
+        boolean cells = !o.mode.equals("huge") && !o.mode.equals("profile") && !o.mode.equals("streams");
+        run.info.put("mode", o.mode + (!cells ? "" : String.format(
                 ", %d repetition(s), per cell %d ms warm-up + %d ms measured, contenders interleaved (order rotates)",
                 o.reps, o.warmMs, o.measureMs)));
         run.info.put("cpus", Runtime.getRuntime().availableProcessors() + " × " + cpuModel());
@@ -109,6 +117,21 @@ public final class Main {
                     + "64KiB); nginx as in the race (worker_processes auto, upstream keepalive 256, proxy_request_buffering "
                     + "off, proxy_buffering off, 64k buffers, access_log off), least_conn for three servers, failure "
                     + "settings default (max_fails=1 fail_timeout=10s, proxy_next_upstream error timeout)");
+        }
+        if (o.mode.equals("streams")) {
+            run.info.put("contender JDK", launcher.javaVersion() + " (the -17 set-ups); " + (o.virtualThreadJava == null
+                    ? "no JDK 21+ found (--vt-java)" : launcher.with(o.virtualThreadJava, List.of()).javaVersion()
+                    + " (the -25 set-ups)"));
+            run.info.put("contender JVM flags", String.join(" ", o.contenderFlags(o.streamsHeap))
+                    + " (the same for every proxy JVM)");
+            run.info.put("load generator", "this JVM (" + System.getProperty("java.vm.name") + " " + Runtime.version()
+                    + "): every SSE stream on one NIO selector thread (no thread per stream), the probe on one more; "
+                    + "hand-written allocation-free HTTP/1.1 parser");
+            run.info.put("settings", "streamproxy at /api -> upstream /svc with its defaults but maxConnections; the "
+                    + "container's default thread pool (Jetty: QueuedThreadPool, 200 threads; Tomcat: maxThreads 200, "
+                    + "maxConnections 8192) unless the set-up names virtual threads; otherwise the race's contender "
+                    + "JVM: Jetty accept queue 4096 and idle timeout 120 s, Tomcat acceptCount 4096, "
+                    + "maxKeepAliveRequests -1, connection and keep-alive timeouts 120 s");
         }
         if (o.mode.equals("websocket")) {
             run.info.put("mode", run.info.get("mode") + "; idle tunnels: " + o.idleTunnels + " per measurement, "

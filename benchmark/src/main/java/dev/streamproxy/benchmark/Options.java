@@ -16,7 +16,8 @@ import dev.streamproxy.benchmark.load.Scenario;
  * Command-line options. Modes: full (default, ~20-25 min on 2 cores), {@code --quick} (~2 min, for development;
  * writes to results/quick/), {@code --huge} (10 GiB up and down through a -Xmx32m streamproxy JVM), {@code --fleet}
  * (a route over three upstreams: overhead and failover; with {@code --quick}, a short one into results/quick/),
- * {@code --websocket} (WebSocket tunnels: echo throughput and latency, memory per idle tunnel; also with {@code --quick}).
+ * {@code --websocket} (WebSocket tunnels: echo throughput and latency, memory per idle tunnel; also with {@code --quick}),
+ * {@code --streams} (many long-lived SSE streams with the containers' default thread pools; also with {@code --quick}).
  * Every other option is {@code --name=value}; see {@link #usage()}.
  */
 final class Options {
@@ -54,6 +55,16 @@ final class Options {
     long failoverMs;
     long killAtMs = 1000;
     int failoverReps;
+    /** {@code --streams}: the levels, each stream's length and event interval, how fast they open, the probe. */
+    int[] streamLevels;
+    int streamSeconds;
+    int streamIntervalMs = 1000;
+    int streamOpenRate = 250;
+    long probeMs = 100;
+    long probeTimeoutMs = 5000;
+    String streamsHeap = "2g";
+    /** {@code --streams-variants}: the set-ups to run, by id (default: all but the baselines). */
+    List<String> streamVariants = List.of();
     /** {@code --websocket}: idle tunnels opened for the memory figure, and the repetitions of that measurement. */
     int idleTunnels;
     int idleReps;
@@ -61,7 +72,8 @@ final class Options {
     static String usage() {
         return """
                 usage: java -jar benchmark/target/benchmark.jar [--quick | --huge | --profile | --fleet [--quick]
-                                                                 | --websocket [--quick]] [--name=value ...]
+                                                                 | --websocket [--quick] | --streams [--quick]]
+                                                                [--name=value ...]
                   --quick                 ~2 minutes, one repetition, short windows; writes results/quick/
                   --huge                  10 GiB upload and download through streamproxy with -Xmx32m; writes huge.md
                   --report-only           redraw results.md, the charts and the snippet from the files of the last run
@@ -73,6 +85,11 @@ final class Options {
                                           through streamproxy (Jetty, Tomcat) and nginx against direct, and memory per
                                           idle tunnel (also on --vt-java); writes websocket.md, websocket*.csv.
                                           With --quick: one short repetition into results/quick/
+                  --streams               many long-lived SSE streams through one streamproxy per container set-up
+                                          with its default thread pool (Jetty, Tomcat; JDK 17, and JDK 25 with
+                                          virtual threads off and on), the application's own page probed meanwhile;
+                                          writes streams.md, streams.csv. With --quick: levels 100,400 of 10 s streams
+                                          into results/quick/
                   --out=DIR               output directory (default benchmark/results, or benchmark/results/quick)
                   --reps=N --warm-ms=N --measure-ms=N   repetitions and per-cell warm-up / measured window
                   --only=a,b              contenders: direct,streamproxy-jetty,streamproxy-tomcat,naive,
@@ -97,6 +114,15 @@ final class Options {
                   --failover-ms=N         --fleet: length of each failover loop (default 6000, --quick 4000)
                   --kill-at-ms=N          --fleet: when an upstream is killed in it (default 1000)
                   --failover-reps=N       --fleet: failover runs per proxy and scenario (default 2, --quick 1)
+                  --streams-levels=a,b    --streams: the levels (default 100,1000,2000,4000,8000; --quick 100,400)
+                  --stream-seconds=N      --streams: how long each stream lasts (default 60, --quick 10)
+                  --stream-interval-ms=N  --streams: time between a stream's events (default 1000)
+                  --stream-open-rate=N    --streams: streams opened per second (default 250)
+                  --probe-ms=N            --streams: time between two probes of the application's page (default 100)
+                  --probe-timeout-ms=N    --streams: a probe without its answer after this is unanswered (default 5000)
+                  --streams-heap=2g       --streams: -Xms/-Xmx of the proxy JVMs
+                  --streams-variants=a,b  --streams: set-ups by id: jetty-17,tomcat-17,jetty-25,tomcat-25,
+                                          jetty-25-virtual,tomcat-25-virtual (default all)
                   --idle-tunnels=N        --websocket: idle tunnels per memory measurement (default 1000, --quick 200)
                   --idle-reps=N           --websocket: memory measurements per contender and JDK (default 2, --quick 1)
                 """;
@@ -110,6 +136,7 @@ final class Options {
                 case "--quick" -> o.quick = true;
                 case "--fleet" -> o.mode = "fleet";
                 case "--websocket" -> o.mode = "websocket";
+                case "--streams" -> o.mode = "streams";
                 case "--huge" -> o.mode = "huge";
                 case "--profile" -> o.mode = "profile";
                 case "--report-only" -> o.mode = "report";
@@ -134,7 +161,8 @@ final class Options {
         if (o.quick && o.mode.equals("full")) {
             o.mode = "quick";
         }
-        boolean quick = o.quick && (o.mode.equals("quick") || o.mode.equals("fleet") || o.mode.equals("websocket"));
+        boolean quick = o.quick && (o.mode.equals("quick") || o.mode.equals("fleet") || o.mode.equals("websocket")
+                || o.mode.equals("streams"));
         o.reps = quick ? 1 : 4;
         o.warmMs = quick ? 300 : 700;
         o.measureMs = quick ? 700 : 2000;
@@ -150,6 +178,8 @@ final class Options {
         o.failoverReps = quick ? 1 : 2;
         o.idleTunnels = quick ? 200 : 1000;
         o.idleReps = quick ? 1 : 2;
+        o.streamLevels = quick ? new int[] {100, 400} : new int[] {100, 1000, 2000, 4000, 8000};
+        o.streamSeconds = quick ? 10 : 60;
         Path base = Files.isDirectory(Path.of("benchmark")) ? Path.of("benchmark", "results") : Path.of("results");
         o.out = quick ? base.resolve("quick") : base;
 
@@ -177,7 +207,26 @@ final class Options {
                 case "idle-reps" -> o.idleReps = Integer.parseInt(v);
                 case "ramp-variants" -> o.rampVariants = List.of(v.toLowerCase(java.util.Locale.ROOT).split(","));
                 case "ramp-levels" -> o.rampLevels = java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+                case "streams-levels" -> o.streamLevels = java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt)
+                        .sorted().toArray();
+                case "stream-seconds" -> o.streamSeconds = Integer.parseInt(v);
+                case "stream-interval-ms" -> o.streamIntervalMs = Integer.parseInt(v);
+                case "stream-open-rate" -> o.streamOpenRate = Integer.parseInt(v);
+                case "probe-ms" -> o.probeMs = Long.parseLong(v);
+                case "probe-timeout-ms" -> o.probeTimeoutMs = Long.parseLong(v);
+                case "streams-heap" -> o.streamsHeap = v;
+                case "streams-variants" -> o.streamVariants = List.of(v.split(","));
                 default -> throw new IllegalArgumentException("unknown option --" + e.getKey() + "\n" + usage());
+            }
+        }
+        if (o.mode.equals("streams")) {
+            positive("--stream-seconds", o.streamSeconds);
+            positive("--stream-interval-ms", o.streamIntervalMs);
+            positive("--stream-open-rate", o.streamOpenRate);
+            positive("--probe-ms", o.probeMs);
+            positive("--probe-timeout-ms", o.probeTimeoutMs);
+            for (int level : o.streamLevels) {
+                positive("--streams-levels", level);
             }
         }
         if (o.virtualThreadJava == null) {
@@ -188,6 +237,12 @@ final class Options {
             }
         }
         return o;
+    }
+
+    private static void positive(String option, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(option + "=" + value + ": must be a positive number");
+        }
     }
 
     boolean wants(String contender) {

@@ -89,7 +89,7 @@ final class WebSocketTunnels {
     private void idle(int upstreamPort) throws IOException, InterruptedException {
         IdleTunnelMemory idle = new IdleTunnelMemory(o, ws, progress);
         String jdk = jdk(launcher);
-        boolean virtual = feature(jdk) >= 21;
+        boolean virtual = Launcher.feature(jdk) >= 21;
         run.info.put("idle tunnels JDK", launcher.javaVersion() + (virtual
                 ? " (the filter's pumps are virtual threads)" : " (the filter's pumps are platform threads)"));
         idle.run(proxies(true), jdk, (id, rep) -> start(launcher, "ws-idle-" + id + "-" + rep, id, upstreamPort));
@@ -170,21 +170,6 @@ final class WebSocketTunnels {
 
     /** "JDK 17.0.13" from a launcher's {@code java -version} (asked once per JDK). */
     private String jdk(Launcher l) {
-        return jdks.computeIfAbsent(l.javaHome(), h -> jdkOf(l.javaVersion()));
-    }
-
-    private static String jdkOf(String v) {
-        int q = v.indexOf('"');
-        int e = q < 0 ? -1 : v.indexOf('"', q + 1);
-        return e < 0 ? v : "JDK " + v.substring(q + 1, e);
-    }
-
-    private static int feature(String jdk) {
-        String digits = jdk.replaceAll("^\\D*(\\d+).*$", "$1");
-        try {
-            return Integer.parseInt(digits);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return jdks.computeIfAbsent(l.javaHome(), h -> Launcher.jdkName(l.javaVersion()));
     }
 }

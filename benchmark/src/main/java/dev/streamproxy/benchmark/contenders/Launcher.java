@@ -100,6 +100,22 @@ public final class Launcher {
         }
     }
 
+    /** "JDK 17.0.15", from a {@link #javaVersion()} line. */
+    public static String jdkName(String javaVersion) {
+        int q = javaVersion.indexOf('"');
+        int e = q < 0 ? -1 : javaVersion.indexOf('"', q + 1);
+        return e < 0 ? javaVersion : "JDK " + javaVersion.substring(q + 1, e);
+    }
+
+    /** The feature release of a {@link #jdkName} ("JDK 17.0.15": 17), or 0 when it has none. */
+    public static int feature(String jdkName) {
+        try {
+            return Integer.parseInt(jdkName.replaceAll("^\\D*(\\d+).*$", "$1"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private String classpath(Predicate<String> keep) {
         return String.join(File.pathSeparator, classpath.stream().filter(p -> keep.test(Path.of(p).getFileName().toString())).toList());
     }
