@@ -11,8 +11,9 @@ import dev.streamproxy.benchmark.load.IdleTunnels;
 import dev.streamproxy.benchmark.report.WebSocketRecord;
 
 /**
- * The memory half of {@code --websocket}: for each proxy, {@link IdleTunnels} with {@code --idle-tunnels} connections,
- * {@code --idle-reps} times, the proxies' order rotating each time. Each measurement runs in a proxy process of its
+ * The memory half of {@code --websocket}: for each proxy and each count of {@code --idle-tunnels} (1,000 and 5,000 by
+ * default), {@link IdleTunnels} with that many connections, {@code --idle-reps} times, the proxies' order rotating
+ * each time. Each measurement runs in a proxy process of its
  * own, started for it and warmed up with a short echo load: a JVM that had tunnels before keeps their pump threads
  * (a cached pool keeps idle platform threads for 60 s) and would count them as free. Each result goes into the record
  * and onto the progress line.
@@ -35,26 +36,28 @@ final class IdleTunnelMemory {
     }
 
     void run(List<String> ids, String jdk, Starter starter) throws IOException, InterruptedException {
-        for (int rep = 1; rep <= o.idleReps; rep++) {
-            for (String id : Race.rotate(ids, rep)) {
-                Contender c = starter.start(id, rep);
-                try {
-                    Duration warm = Duration.ofMillis(300);
-                    EchoLoad.run(0, c, EchoLoad.Size.SMALL, 4, warm, warm);
-                    measure(rep, c, id.equals("nginx") ? "–" : jdk);
-                } finally {
-                    c.process().close();
+        for (int tunnels : o.idleTunnels) {
+            for (int rep = 1; rep <= o.idleReps; rep++) {
+                for (String id : Race.rotate(ids, rep)) {
+                    Contender c = starter.start(id, rep);
+                    try {
+                        Duration warm = Duration.ofMillis(300);
+                        EchoLoad.run(0, c, EchoLoad.Size.SMALL, 4, warm, warm);
+                        measure(rep, c, id.equals("nginx") ? "–" : jdk, tunnels);
+                    } finally {
+                        c.process().close();
+                    }
                 }
             }
         }
     }
 
-    private void measure(int rep, Contender c, String jdk) throws IOException, InterruptedException {
+    private void measure(int rep, Contender c, String jdk, int tunnels) throws IOException, InterruptedException {
         if (!c.process().alive()) {
             progress.say("idle " + c.id() + " (" + jdk + "): the process has exited, see its log");
             return;
         }
-        IdleTunnels.Result r = IdleTunnels.measure(rep, c, jdk, o.idleTunnels);
+        IdleTunnels.Result r = IdleTunnels.measure(rep, c, jdk, tunnels);
         ws.idle.add(r);
         progress.say(String.format(Locale.ROOT,
                 "idle rep %d/%d %-19s %-12s %d/%d tunnels open in %.1f s, proxy counted %s open (%s before): "

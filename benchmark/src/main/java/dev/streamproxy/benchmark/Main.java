@@ -134,7 +134,8 @@ public final class Main {
                     + "maxKeepAliveRequests -1, connection and keep-alive timeouts 120 s");
         }
         if (o.mode.equals("websocket")) {
-            run.info.put("mode", run.info.get("mode") + "; idle tunnels: " + o.idleTunnels + " per measurement, "
+            run.info.put("mode", run.info.get("mode") + "; idle tunnels: " + java.util.Arrays.stream(o.idleTunnels)
+                    .mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(" and ")) + " per measurement, "
                     + o.idleReps + " measurement(s) per proxy and JDK");
             run.info.put("upstream", "one Jetty core (non-blocking) server, -Xms1g -Xmx1g -XX:+UseParallelGC, same JDK; "
                     + "WebSocket echo at /svc/ws (Jetty " + v.getProperty("jetty") + " core WebSocket API: every data "

@@ -65,8 +65,8 @@ final class Options {
     String streamsHeap = "2g";
     /** {@code --streams-variants}: the set-ups to run, by id (default: all but the baselines). */
     List<String> streamVariants = List.of();
-    /** {@code --websocket}: idle tunnels opened for the memory figure, and the repetitions of that measurement. */
-    int idleTunnels;
+    /** {@code --websocket}: the counts of idle tunnels measured (each its own measurement), and their repetitions. */
+    int[] idleTunnels;
     int idleReps;
 
     static String usage() {
@@ -123,7 +123,8 @@ final class Options {
                   --streams-heap=2g       --streams: -Xms/-Xmx of the proxy JVMs
                   --streams-variants=a,b  --streams: set-ups by id: jetty-17,tomcat-17,jetty-25,tomcat-25,
                                           jetty-25-virtual,tomcat-25-virtual (default all)
-                  --idle-tunnels=N        --websocket: idle tunnels per memory measurement (default 1000, --quick 200)
+                  --idle-tunnels=a,b      --websocket: idle tunnels per memory measurement, one measurement per count
+                                          (default 1000,5000, --quick 200)
                   --idle-reps=N           --websocket: memory measurements per contender and JDK (default 2, --quick 1)
                 """;
     }
@@ -176,7 +177,7 @@ final class Options {
         o.largeBytes = quick ? 32L << 20 : 128L << 20;
         o.failoverMs = quick ? 4000 : 6000;
         o.failoverReps = quick ? 1 : 2;
-        o.idleTunnels = quick ? 200 : 1000;
+        o.idleTunnels = quick ? new int[] {200} : new int[] {1000, 5000};
         o.idleReps = quick ? 1 : 2;
         o.streamLevels = quick ? new int[] {100, 400} : new int[] {100, 1000, 2000, 4000, 8000};
         o.streamSeconds = quick ? 10 : 60;
@@ -203,7 +204,8 @@ final class Options {
                 case "failover-ms" -> o.failoverMs = Long.parseLong(v);
                 case "kill-at-ms" -> o.killAtMs = Long.parseLong(v);
                 case "failover-reps" -> o.failoverReps = Integer.parseInt(v);
-                case "idle-tunnels" -> o.idleTunnels = Integer.parseInt(v);
+                case "idle-tunnels" -> o.idleTunnels = java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt)
+                        .sorted().toArray();
                 case "idle-reps" -> o.idleReps = Integer.parseInt(v);
                 case "ramp-variants" -> o.rampVariants = List.of(v.toLowerCase(java.util.Locale.ROOT).split(","));
                 case "ramp-levels" -> o.rampLevels = java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();

@@ -94,7 +94,10 @@ final class WebSocketTunnels {
                 ? " (the filter's pumps are virtual threads)" : " (the filter's pumps are platform threads)"));
         idle.run(proxies(true), jdk, (id, rep) -> start(launcher, "ws-idle-" + id + "-" + rep, id, upstreamPort));
         if (virtual) {
-            return; // the contenders' own JDK already has them
+            // issue 18 asks for the blocking pumps' cost on JDK 17: say plainly that this run does not have it
+            run.notes.add("idle tunnels were measured on " + jdk + " only (virtual-thread pumps): the platform-thread "
+                    + "figures need the contenders on JDK 17 (--java=/usr/lib/jvm/java-17-openjdk-amd64)");
+            return; // the contenders' own JDK already has virtual threads
         }
         if (o.virtualThreadJava == null) {
             run.notes.add("no JDK 21+ found (--vt-java): idle tunnels measured on platform threads only");

@@ -141,9 +141,10 @@ public final class WebSocketReport {
     }
 
     private void idle() {
-        IdleTunnels.Result first = ws.idle.get(0);
+        String counts = String.join(" and ", ws.idle.stream().map(r -> String.format(Locale.ROOT, "%,d", r.tunnels()))
+                .distinct().toList());
         md.append("## Memory per idle tunnel\n\n")
-                .append(first.tunnels()).append(" WebSocket connections opened one after the other through the proxy and ")
+                .append(counts).append(" WebSocket connections (a row per count) opened one after the other through the proxy and ")
                 .append("left idle. Proxy JVM: a full GC before they open and another once the proxy counts them all ")
                 .append("open (`RouteStatistics.openTunnels()`), then *heap* = heap used after minus before, divided by ")
                 .append("the tunnels; *platform threads* the same with the JVM's live platform threads (virtual threads ")
@@ -162,11 +163,11 @@ public final class WebSocketReport {
                 .append("drain ms | left after close: heap KiB / fds / CLOSE-WAIT | runs |\n")
                 .append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         Set<String> keys = new LinkedHashSet<>();
-        ws.idle.forEach(r -> keys.add(r.contender() + "\u0000" + r.jdk()));
+        ws.idle.forEach(r -> keys.add(r.contender() + "\u0000" + r.jdk() + "\u0000" + r.tunnels()));
         for (String key : keys) {
             String[] k = key.split("\u0000");
-            List<IdleTunnels.Result> rs = ws.idle.stream()
-                    .filter(r -> r.contender().equals(k[0]) && r.jdk().equals(k[1])).toList();
+            List<IdleTunnels.Result> rs = ws.idle.stream().filter(r -> r.contender().equals(k[0])
+                    && r.jdk().equals(k[1]) && Integer.toString(r.tunnels()).equals(k[2])).toList();
             // memory figures only from runs in which the proxy held every tunnel open while measured
             List<IdleTunnels.Result> held = rs.stream().filter(IdleTunnels.Result::held).toList();
             String notHeld = held.isEmpty() ? "– (not held open)" : null;
