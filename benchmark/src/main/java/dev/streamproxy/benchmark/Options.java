@@ -49,6 +49,8 @@ final class Options {
     Set<String> scenarios = new LinkedHashSet<>();
     boolean jfr;
     Path contenderJava = Path.of(System.getProperty("java.home"));
+    /** {@code --baseline}: where {@code benchmark/baseline.sh} put streamproxy from another commit. */
+    Path baselineDir = dev.streamproxy.benchmark.contenders.Baseline.defaultDir();
     Path virtualThreadJava;
     /** {@code --fleet}: upstream processes behind the route, length of each failover loop, when the kill comes. */
     int fleetSize = 3;
@@ -93,6 +95,8 @@ final class Options {
                   --out=DIR               output directory (default benchmark/results, or benchmark/results/quick)
                   --reps=N --warm-ms=N --measure-ms=N   repetitions and per-cell warm-up / measured window
                   --only=a,b              contenders: direct,streamproxy-jetty,streamproxy-tomcat,naive,
+                                          streamproxy-jetty-baseline,streamproxy-tomcat-baseline (when
+                                          benchmark/baseline.sh has built one: streamproxy from another commit),
                                           streamproxy-tomcat-64k (opt-in: Tomcat with 64 KiB socket buffers),
                                           jetty-proxyservlet,smiley,nginx; with --fleet: streamproxy-1,
                                           streamproxy-least-in-flight,streamproxy-round-robin,streamproxy-random,
@@ -106,6 +110,7 @@ final class Options {
                   --ramp-variants=a,b     only the ramp variants whose label contains one of these, e.g. tomcat
                   --pool=2048             upstream connection pool size given to every Java proxy
                   --java=JAVA_HOME        JDK for the contender JVMs (default: the one running this)
+                  --baseline=DIR          the baseline contenders' build (default benchmark/target/baseline)
                   --vt-java=JAVA_HOME     JDK 21+ for the virtual-thread ramp and the --websocket idle tunnels on
                                           virtual threads (default: --java if 21+, else
                                           /usr/lib/jvm/temurin-25-jdk-amd64 when present)
@@ -122,7 +127,8 @@ final class Options {
                   --probe-timeout-ms=N    --streams: a probe without its answer after this is unanswered (default 5000)
                   --streams-heap=2g       --streams: -Xms/-Xmx of the proxy JVMs
                   --streams-variants=a,b  --streams: set-ups by id: jetty-17,tomcat-17,jetty-25,tomcat-25,
-                                          jetty-25-virtual,tomcat-25-virtual (default all)
+                                          jetty-25-virtual,tomcat-25-virtual (default: these), jetty-17-baseline,
+                                          tomcat-17-baseline (benchmark/baseline.sh's build; only when named)
                   --idle-tunnels=a,b      --websocket: idle tunnels per memory measurement, one measurement per count
                                           (default 1000,5000, --quick 200)
                   --idle-reps=N           --websocket: memory measurements per contender and JDK (default 2, --quick 1)
@@ -198,6 +204,7 @@ final class Options {
                 case "ramp-heap" -> o.rampHeap = v;
                 case "pool" -> o.poolSize = Integer.parseInt(v);
                 case "java" -> o.contenderJava = Path.of(v);
+                case "baseline" -> o.baselineDir = Path.of(v);
                 case "vt-java" -> o.virtualThreadJava = Path.of(v);
                 case "huge-bytes" -> o.hugeBytes = Long.parseLong(v);
                 case "held-streams" -> o.heldStreams = Integer.parseInt(v);

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.streamproxy.benchmark.contenders.Baseline;
 import dev.streamproxy.benchmark.contenders.ChildProcess;
 import dev.streamproxy.benchmark.contenders.Contender;
 import dev.streamproxy.benchmark.contenders.Launcher;
@@ -24,7 +25,8 @@ import dev.streamproxy.benchmark.report.RunRecord;
 import dev.streamproxy.benchmark.servers.ContenderServer;
 
 /**
- * The race: one upstream, every contender in its own process, scenarios run cell by cell with the contenders
+ * The race: one upstream, every contender in its own process (streamproxy from another commit beside this build's
+ * when {@code benchmark/baseline.sh} has built one), scenarios run cell by cell with the contenders
  * interleaved (their order rotates each repetition), then the long-lived SSE streams, the large transfers, and the
  * streamproxy SSE concurrency ramp on a JDK with virtual threads.
  */
@@ -33,6 +35,28 @@ final class Race {
     /** The opt-in contender: streamproxy in Tomcat with 64 KiB socket application buffers ({@code --only=}). */
     static final String TOMCAT_64K = "streamproxy-tomcat-64k";
     static final String TOMCAT_64K_CONNECTOR = "socket.appReadBufSize=65536;socket.appWriteBufSize=65536";
+    /** Today's engine, from {@code benchmark/baseline.sh <commit>}, in the same two containers. */
+    static final String BASELINE_JETTY = "streamproxy-jetty-baseline";
+    static final String BASELINE_TOMCAT = "streamproxy-tomcat-baseline";
+
+    /**
+     * A contender JVM: its id, the proxy and container it runs, arguments beyond the pool; {@code baseline}: with
+     * streamproxy from {@code benchmark/baseline.sh} (raced whenever one is built); {@code optIn}: only when
+     * {@code --only} names it.
+     */
+    record Jvm(String id, String proxy, String container, List<String> args, boolean baseline, boolean optIn) {
+    }
+
+    static final List<Jvm> JVMS = List.of(
+            new Jvm(Contender.STREAMPROXY, "streamproxy", "jetty", List.of(), false, false),
+            new Jvm("streamproxy-tomcat", "streamproxy", "tomcat", List.of(), false, false),
+            new Jvm(BASELINE_JETTY, "streamproxy", "jetty", List.of(), true, false),
+            new Jvm(BASELINE_TOMCAT, "streamproxy", "tomcat", List.of(), true, false),
+            new Jvm("naive", "naive", "jetty", List.of(), false, false),
+            new Jvm("jetty-proxyservlet", "jetty-proxyservlet", "jetty", List.of(), false, false),
+            new Jvm("smiley", "smiley", "jetty", List.of(), false, false),
+            // the socket buffers the README recommends for large bodies
+            new Jvm(TOMCAT_64K, "streamproxy", "tomcat", List.of("tomcatConnector=" + TOMCAT_64K_CONNECTOR), false, true));
 
     private final Options o;
     private final RunRecord run;
@@ -102,27 +126,32 @@ final class Race {
             cs.add(new Contender(Contender.DIRECT, labels.get(Contender.DIRECT), upstream.port(), "/svc", null, false));
         }
         List<String> pool = List.of("maxConnections=" + o.poolSize);
-        String[][] jvms = {
-                {Contender.STREAMPROXY, "streamproxy", "jetty"},
-                {"streamproxy-tomcat", "streamproxy", "tomcat"},
-                {"naive", "naive", "jetty"},
-                {"jetty-proxyservlet", "jetty-proxyservlet", "jetty"},
-                {"smiley", "smiley", "jetty"},
-                // opt-in (--only): Tomcat with the socket buffers the README recommends for large bodies
-                {TOMCAT_64K, "streamproxy", "tomcat", "tomcatConnector=" + TOMCAT_64K_CONNECTOR},
-        };
-        for (String[] j : jvms) {
-            if (!o.wants(j[0]) || (j[0].equals(TOMCAT_64K) && !o.only.contains(TOMCAT_64K))) {
+        Optional<Baseline> baseline = Baseline.find(o.baselineDir);
+        for (Jvm j : JVMS) {
+            if (!o.wants(j.id()) || (j.optIn() && !o.only.contains(j.id()))) {
                 continue;
             }
-            List<String> extra = o.jfr && j[1].equals("streamproxy") ? jfrFlags(j[0]) : List.of();
-            List<String> args = j.length > 3 ? java.util.stream.Stream.concat(pool.stream(),
-                    java.util.stream.Stream.of(j[3])).toList()
-                    : pool;
-            ChildProcess p = launcher.contender(j[0], upstream.port(), j[1], j[2], "platform", args, extra);
+            Launcher l = launcher;
+            if (j.baseline()) {
+                if (baseline.isEmpty()) {
+                    if (o.only.contains(j.id())) {
+                        throw new IOException(j.id() + ": no baseline in " + o.baselineDir + "; build one first with "
+                                + "benchmark/baseline.sh <commit>");
+                    }
+                    continue;
+                }
+                l = launcher.with(baseline.get());
+                run.info.put("baseline", "the -baseline contenders run proxy-filter from commit " + baseline.get().commit()
+                        + " (built by benchmark/baseline.sh into " + baseline.get().dir() + "), the rest as above");
+                labels.put(j.id(), labels.get(j.id()).replace("baseline", "at " + baseline.get().shortCommit()));
+                run.labels.put(j.id(), labels.get(j.id()));
+            }
+            List<String> extra = o.jfr && j.proxy().equals("streamproxy") ? jfrFlags(j.id()) : List.of();
+            List<String> args = java.util.stream.Stream.concat(pool.stream(), j.args().stream()).toList();
+            ChildProcess p = l.contender(j.id(), upstream.port(), j.proxy(), j.container(), "platform", args, extra);
             processes.add(p);
-            cs.add(new Contender(j[0], labels.get(j[0]), p.port(), ContenderServer.PREFIX, p, true));
-            progress.say(j[0] + " listening on " + p.port() + " (admin " + p.ready().get("admin") + ")");
+            cs.add(new Contender(j.id(), labels.get(j.id()), p.port(), ContenderServer.PREFIX, p, true));
+            progress.say(j.id() + " listening on " + p.port() + " (admin " + p.ready().get("admin") + ")");
         }
         if (o.wants("nginx")) {
             Optional<Path> nginx = Nginx.binary();

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import dev.streamproxy.benchmark.contenders.Baseline;
 import dev.streamproxy.benchmark.contenders.ChildProcess;
 import dev.streamproxy.benchmark.contenders.Contender;
 import dev.streamproxy.benchmark.contenders.Launcher;
@@ -27,9 +28,15 @@ final class Streams {
 
     /**
      * A set-up to try. {@code vtJdk}: on the JDK 21+ of {@code --vt-java}, else on the contenders' JDK; {@code args}:
-     * the container's settings beyond streamproxy's pool.
+     * the container's settings beyond streamproxy's pool; {@code baseline}: streamproxy from
+     * {@code benchmark/baseline.sh} (only when {@code --streams-variants} names it).
      */
-    record Variant(String id, String container, String threads, boolean vtJdk, List<String> args, String what) {
+    record Variant(String id, String container, String threads, boolean vtJdk, List<String> args, String what,
+                   boolean baseline) {
+
+        Variant(String id, String container, String threads, boolean vtJdk, List<String> args, String what) {
+            this(id, container, threads, vtJdk, args, what, false);
+        }
     }
 
     /** Tomcat's own default; the contender JVM raises it for the ramp, so this mode sets it back. */
@@ -48,7 +55,10 @@ final class Streams {
         this.progress = progress;
     }
 
-    /** Every set-up, in the order they run; the {@code -17} ones on the contenders' JDK, the {@code -25} on {@code --vt-java}. */
+    /**
+     * Every set-up, in the order they run; the {@code -17} ones on the contenders' JDK, the {@code -25} on
+     * {@code --vt-java}; the {@code -baseline} ones as the {@code -17} ones with streamproxy from another commit.
+     */
     static List<Variant> variants() {
         String qtp = "QueuedThreadPool, Jetty's default (max 200 platform threads)";
         String tomcat = "Tomcat's default executor (maxThreads 200 platform threads, maxConnections 8192)";
@@ -60,7 +70,10 @@ final class Streams {
                 new Variant("jetty-25-virtual", "jetty", "virtual", true, List.of("maxTasks=0"),
                         "VirtualThreadPool with maxConcurrentTasks=0 (its default admits 200 tasks at once)"),
                 new Variant("tomcat-25-virtual", "tomcat", "virtual", true, List.of(TOMCAT_DEFAULT_CONNECTIONS),
-                        "useVirtualThreads=true, maxConnections 8192"));
+                        "useVirtualThreads=true, maxConnections 8192"),
+                new Variant("jetty-17-baseline", "jetty", "platform", false, List.of(), qtp, true),
+                new Variant("tomcat-17-baseline", "tomcat", "platform", false, List.of(TOMCAT_DEFAULT_CONNECTIONS), tomcat,
+                        true));
     }
 
     List<StreamLevel.Result> run() throws IOException, InterruptedException {
@@ -93,7 +106,7 @@ final class Streams {
         }
         List<Variant> out = new ArrayList<>();
         for (Variant v : variants()) {
-            if (!o.streamVariants.isEmpty() && !o.streamVariants.contains(v.id())) {
+            if (o.streamVariants.isEmpty() ? v.baseline() : !o.streamVariants.contains(v.id())) {
                 continue;
             }
             if (v.vtJdk() && o.virtualThreadJava == null) {
@@ -112,7 +125,15 @@ final class Streams {
         args.add("maxConnections=" + Math.max(256, top * 2));
         try {
             Launcher l = launcher.with(java, o.contenderFlags(o.streamsHeap));
-            String label = label(v, l);
+            if (v.baseline()) {
+                Baseline b = Baseline.find(o.baselineDir).orElseThrow(() -> new IOException("no baseline in "
+                        + o.baselineDir + "; build one first with benchmark/baseline.sh <commit>"));
+                l = l.with(b);
+                run.info.put("baseline", "the -baseline set-ups run proxy-filter from commit " + b.commit()
+                        + " (built by benchmark/baseline.sh into " + b.dir() + ")");
+            }
+            String label = label(v, l) + (v.baseline() ? ", streamproxy at " + Baseline.find(o.baselineDir)
+                    .map(Baseline::shortCommit).orElse("?") : "");
             run.labels.put(v.id(), label);
             try (ChildProcess p = l.contender("streams-" + v.id(), upstreamPort, "streamproxy", v.container(),
                     v.threads(), args, List.of())) {

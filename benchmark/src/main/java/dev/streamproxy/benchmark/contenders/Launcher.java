@@ -17,7 +17,8 @@ import dev.streamproxy.benchmark.servers.Upstream;
 /**
  * Starts the upstream and the contender JVMs. Every contender JVM gets the same java binary and the same flags;
  * its classpath is the benchmark's own, less the other container (a Jetty contender does not see Tomcat's jars
- * and the other way round, since both carry the servlet API).
+ * and the other way round, since both carry the servlet API), with another commit's streamproxy in place of this
+ * build's for a {@link Baseline} contender.
  */
 public final class Launcher {
 
@@ -27,10 +28,14 @@ public final class Launcher {
     private final List<String> classpath;
 
     public Launcher(Path javaHome, List<String> jvmFlags, Path logDir) throws IOException {
+        this(javaHome, jvmFlags, logDir, ownClasspath());
+    }
+
+    private Launcher(Path javaHome, List<String> jvmFlags, Path logDir, List<String> classpath) {
         this.javaHome = javaHome;
         this.jvmFlags = List.copyOf(jvmFlags);
         this.logDir = logDir;
-        this.classpath = ownClasspath();
+        this.classpath = List.copyOf(classpath);
     }
 
     public Path javaHome() {
@@ -41,8 +46,13 @@ public final class Launcher {
         return jvmFlags;
     }
 
-    public Launcher with(Path otherJavaHome, List<String> otherFlags) throws IOException {
-        return new Launcher(otherJavaHome, otherFlags, logDir);
+    public Launcher with(Path otherJavaHome, List<String> otherFlags) {
+        return new Launcher(otherJavaHome, otherFlags, logDir, classpath);
+    }
+
+    /** The same launcher, whose contender JVMs run the {@code baseline}'s streamproxy instead of this build's. */
+    public Launcher with(Baseline baseline) {
+        return new Launcher(javaHome, jvmFlags, logDir, baseline.swap(classpath));
     }
 
     public ChildProcess upstream() throws IOException {

@@ -384,6 +384,9 @@ public final class Report {
         m.put(Contender.STREAMPROXY, "streamproxy (Jetty 12)");
         m.put("streamproxy-tomcat", "streamproxy (Tomcat 11)");
         m.put("streamproxy-tomcat-64k", "streamproxy (Tomcat 11, 64 KiB socket buffers)");
+        // the race names the commit in place of "baseline"
+        m.put("streamproxy-jetty-baseline", "streamproxy baseline (Jetty 12)");
+        m.put("streamproxy-tomcat-baseline", "streamproxy baseline (Tomcat 11)");
         m.put("naive", "naive filter (seed's old way)");
         m.put("jetty-proxyservlet", "Jetty ProxyServlet");
         m.put("smiley", "Smiley ProxyServlet 2.0");
