@@ -125,15 +125,15 @@ final class Streams {
         args.add("maxConnections=" + Math.max(256, top * 2));
         try {
             Launcher l = launcher.with(java, o.contenderFlags(o.streamsHeap));
+            String label = label(v, l);
             if (v.baseline()) {
                 Baseline b = Baseline.find(o.baselineDir).orElseThrow(() -> new IOException("no baseline in "
                         + o.baselineDir + "; build one first with benchmark/baseline.sh <commit>"));
                 l = l.with(b);
+                label += ", streamproxy at " + b.shortCommit();
                 run.info.put("baseline", "the -baseline set-ups run proxy-filter from commit " + b.commit()
                         + " (built by benchmark/baseline.sh into " + b.dir() + ")");
             }
-            String label = label(v, l) + (v.baseline() ? ", streamproxy at " + Baseline.find(o.baselineDir)
-                    .map(Baseline::shortCommit).orElse("?") : "");
             run.labels.put(v.id(), label);
             try (ChildProcess p = l.contender("streams-" + v.id(), upstreamPort, "streamproxy", v.container(),
                     v.threads(), args, List.of())) {

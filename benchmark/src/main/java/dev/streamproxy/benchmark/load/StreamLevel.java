@@ -125,9 +125,14 @@ public final class StreamLevel {
         if (live[0] < 0) {
             firstError = (firstError == null ? "" : firstError + "; ") + "the proxy JVM did not answer at the plateau";
         }
-        ProcessCounters end = ProcessCounters.read(c);
-        return judge(variant, s, out, probed, before.getOrDefault("heapUsed", -1L), rssBefore, live,
-                start.cpuSecondsTo(end), allOpen, firstError);
+        double cpuSeconds = Double.NaN;
+        try {
+            cpuSeconds = start.cpuSecondsTo(ProcessCounters.read(c));
+        } catch (IOException e) {
+            firstError = (firstError == null ? "" : firstError + "; ") + "the proxy JVM did not answer after the level: " + e;
+        }
+        return judge(variant, s, out, probed, before.getOrDefault("heapUsed", -1L), rssBefore, live, cpuSeconds,
+                allOpen, firstError);
     }
 
     private static Result judge(String variant, Settings s, SseFleet.Outcome out, Probe.Result probed, long heapBefore,
