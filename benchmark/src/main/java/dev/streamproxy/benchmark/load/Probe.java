@@ -175,10 +175,14 @@ public final class Probe {
             inFlight.forEach(Probe::close);
         }
         boolean any = latencyMicros.getTotalCount() > 0;
-        result = new Result(sent, answered, unanswered, errors,
-                any ? latencyMicros.getValueAtPercentile(50) / 1000.0 : Double.NaN,
-                any ? latencyMicros.getValueAtPercentile(99) / 1000.0 : Double.NaN,
-                any ? latencyMicros.getMaxValue() / 1000.0 : Double.NaN, firstError);
+        result = new Result(sent, answered, unanswered, errors, any ? ms(latencyMicros.getValueAtPercentile(50)) : Double.NaN,
+                any ? ms(latencyMicros.getValueAtPercentile(99)) : Double.NaN,
+                any ? ms(latencyMicros.getMaxValue()) : Double.NaN, firstError);
+    }
+
+    /** No probe lasts beyond the timeout: the histogram's bucket above it is the timeout itself. */
+    private double ms(long micros) {
+        return Math.min(micros, timeoutNanos / 1000) / 1000.0;
     }
 
     private void sendRequest(InFlight p) throws IOException {

@@ -77,7 +77,8 @@ public final class StreamLevel {
             if (incomplete > 0) {
                 sb.append(String.format(Locale.ROOT, "; %d did not end with every event", incomplete));
             }
-            if (firstError != null) {
+            // the fleet's "unfinished at the time limit" only repeats the incomplete count
+            if (firstError != null && !firstError.endsWith("unfinished at the time limit")) {
                 sb.append("; first problem: ").append(firstError);
             }
             return sb.toString();
