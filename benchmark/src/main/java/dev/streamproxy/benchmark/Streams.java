@@ -87,9 +87,10 @@ final class Streams {
         }
         int top = fit.length == 0 ? 0 : fit[fit.length - 1];
         describe(top);
+        List<Variant> selected = selected();
         try (ChildProcess upstream = launcher.upstream()) {
             progress.say("upstream listening on " + upstream.port());
-            for (Variant v : selected()) {
+            for (Variant v : selected) {
                 climb(v, upstream.port(), fit, top);
             }
         }
