@@ -82,6 +82,7 @@ final class Http1Exchange {
             while (response == null) {
                 if (pump != null && pump.isRunning()) {
                     pump.awaitResponseBytes(timeoutMillis);
+                    connection.headArriving();
                 }
                 response = conn.receiveResponseHeader();
                 if (response.getCode() == HttpStatus.SC_SWITCHING_PROTOCOLS && !request.containsHeader("Upgrade")) {
@@ -91,11 +92,14 @@ final class Http1Exchange {
                 if (response.getCode() < HttpStatus.SC_SUCCESS
                         && response.getCode() != HttpStatus.SC_SWITCHING_PROTOCOLS) {
                     response = null; // 100 after all, 102, 103: interim, not relayed
+                    connection.interimHeadRead();
                 }
             }
             progress.responseHead = true;
             if (pump != null && pump.isRunning() && endsTheUpload(response)) {
                 connection.stopBody(); // its answer is what the client gets; the rest of the body goes nowhere
+            } else {
+                connection.headDecided(); // the body goes on beside the answer
             }
             if (response.getCode() >= HttpStatus.SC_SUCCESS
                     && MessageSupport.canResponseHaveBody(request.getMethod(), response)) {
@@ -122,6 +126,7 @@ final class Http1Exchange {
                                   ExecutorService uploads) throws IOException, HttpException {
         if (uploads != null && request.getEntity() instanceof StreamingRequestEntity body && !body.arrivedWhole()) {
             connection.http().flush(); // the head goes now: the upstream may answer it before the first body byte
+            connection.uploadStarted();
             progress.pump = UploadPump.start(uploads, connection, request, body);
         } else {
             sendBody(connection, request);

@@ -48,6 +48,11 @@ public final class UpstreamConnection implements ModalCloseable {
     private final DefaultBHttpClientConnection http;
     private volatile SessionInputBuffer inputBuffer;
     private volatile boolean bodyStopped;
+    /** A body goes up beside the answer, whose head the exchange's thread has not judged yet. */
+    private volatile boolean headUndecided;
+    /** The exchange's thread has seen the answer's first bytes and is reading its head. */
+    private volatile boolean headArriving;
+    private final Object decision = new Object();
 
     UpstreamConnection(Endpoint endpoint, Socket socket, SSLSocket tls, Http1Config config) throws IOException {
         this.endpoint = endpoint;
@@ -171,6 +176,50 @@ public final class UpstreamConnection implements ModalCloseable {
     /** Ends the request body on this connection for good: every later write of it fails. */
     void stopBody() {
         bodyStopped = true;
+        headDecided();
+    }
+
+    /** A body starts going up beside the answer: until its head is judged, the answer holds the body back. */
+    void uploadStarted() {
+        headArriving = false;
+        headUndecided = true;
+    }
+
+    /** The exchange's thread starts reading a head that arrived while the body goes up. */
+    void headArriving() {
+        headArriving = true;
+    }
+
+    /** An interim head was read: the final one is still to come. */
+    void interimHeadRead() {
+        headArriving = false;
+    }
+
+    /** The answer's head was judged (the body goes on, or was stopped): the body may be written again. */
+    void headDecided() {
+        headUndecided = false;
+        headArriving = false;
+        synchronized (decision) {
+            decision.notifyAll();
+        }
+    }
+
+    /**
+     * Before a write of a body going up beside its answer: once the upstream has said something and its head is
+     * not judged yet, the body waits for that judgement, so an early refusal stops the upload at once however
+     * late the exchange's thread gets to read it, instead of after whatever the copy wrote meanwhile.
+     */
+    private void awaitHeadDecision() {
+        while (headUndecided && !bodyStopped && (headArriving || rawAvailable() > 0)) {
+            synchronized (decision) {
+                try {
+                    decision.wait(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** @return true once the body was stopped, by {@link #stopBody()} or by an answer that came while it was sent */
@@ -312,6 +361,9 @@ public final class UpstreamConnection implements ModalCloseable {
         @Override
         public boolean isEarlyResponseDetected(ClassicHttpRequest request, HttpClientConnection connection,
                                                InputStream input, long sent, long next) {
+            if (headUndecided && !bodyStopped) {
+                awaitHeadDecision();
+            }
             return bodyStopped;
         }
     }
