@@ -35,4 +35,17 @@ public final class RunRecord {
     public int heldIntervalMs;
     public int openRate;
     public int[] concurrencies = {1, 16};
+
+    /** Writes the run's facts as a two-column Markdown table, then its notes, for the top of a report. */
+    public void appendInfoAndNotes(StringBuilder md) {
+        md.append("| | |\n|---|---|\n");
+        info.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n"));
+        md.append('\n');
+        for (String n : notes) {
+            md.append("- Note: ").append(n).append('\n');
+        }
+        if (!notes.isEmpty()) {
+            md.append('\n');
+        }
+    }
 }

@@ -41,15 +41,7 @@ public final class StreamsReport {
                 .append(run.info.getOrDefault("cpus", "?")).append(" CPU cores (and other builds may have been ")
                 .append("running). The counts of streams held and the probe's answers are the figures; latencies and ")
                 .append("CPU seconds move with the machine's other load.\n\n");
-        md.append("| | |\n|---|---|\n");
-        run.info.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n"));
-        md.append('\n');
-        for (String n : run.notes) {
-            md.append("- Note: ").append(n).append('\n');
-        }
-        if (!run.notes.isEmpty()) {
-            md.append('\n');
-        }
+        run.appendInfoAndNotes(md);
     }
 
     private void summary() {

@@ -57,15 +57,7 @@ public final class WebSocketReport {
                 .append(run.info.getOrDefault("cpus", "?")).append(" CPU cores (and other builds may have been ")
                 .append("running). Read the **ratios**, each computed within one repetition with the contenders ")
                 .append("interleaved, not the absolute numbers.\n\n");
-        md.append("| | |\n|---|---|\n");
-        run.info.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n"));
-        md.append('\n');
-        for (String n : run.notes) {
-            md.append("- Note: ").append(n).append('\n');
-        }
-        if (!run.notes.isEmpty()) {
-            md.append('\n');
-        }
+        run.appendInfoAndNotes(md);
     }
 
     private void overview() {
