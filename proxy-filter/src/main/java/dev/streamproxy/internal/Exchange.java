@@ -13,9 +13,7 @@ import dev.streamproxy.internal.error.UpstreamFailure;
 import dev.streamproxy.internal.observe.ExchangeRecord;
 import dev.streamproxy.internal.upstream.FailedTry;
 import dev.streamproxy.internal.upstream.RetryPolicy;
-import dev.streamproxy.internal.upstream.RetryPolicy.Failure;
 import dev.streamproxy.internal.upstream.Target;
-import dev.streamproxy.internal.upstream.Tries;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.hc.core5.http.Header;
@@ -23,7 +21,6 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 
 import java.io.IOException;
-import java.util.List;
 
 import static dev.streamproxy.internal.ProxyHandler.LOG;
 
@@ -43,9 +40,7 @@ final class Exchange {
     private final String rest;
     private final BasicClassicHttpRequest upstream;
     private final UpstreamLink link = new UpstreamLink();
-    private final Tries tries = new Tries();
-    private int retriesUsed;
-    private boolean retrySlot;
+    private final Attempts tries;
     private final boolean upgrade;
     private Target target;
     private UpstreamResponse answer;
@@ -60,10 +55,11 @@ final class Exchange {
         this.rest = rest;
         this.upstream = new BasicClassicHttpRequest(request.getMethod(), (String) null);
         this.upgrade = route.upgrades.isTunnelled(request);
+        this.tries = new Attempts(route, id, request.getMethod(), request.getRequestURI());
     }
 
     void run() throws IOException {
-        if (!checkRequest() || !buildRequest()) {
+        if (!RequestPreparation.prepare(route, record, request, response, rest, upgrade, upstream)) {
             route.ended(record);
             return;
         }
@@ -107,63 +103,12 @@ final class Exchange {
             if (upstream.getEntity() instanceof StreamingRequestEntity body) {
                 body.release();
             }
-            releaseRetrySlot();
+            tries.releaseRetrySlot();
             route.retryBudget.exchangeEnded();
             if (!link.uploading()) {
                 buffer.close(); // else a copy the filter's stop left running still holds it: not for the pool
             }
         }
-    }
-
-    /** Refuses what must never be forwarded; see {@link RequestChecks}. */
-    private boolean checkRequest() {
-        RequestChecks.Refusal refusal = upgrade && !"HTTP/1.1".equals(request.getProtocol())
-                ? RequestChecks.UPGRADE_OVER_HTTP2 : RequestChecks.check(request, rest);
-        if (refusal == null) {
-            return true;
-        }
-        if (refusal.reason() != null) {
-            LOG.info("[{}] {} {} {} -> {}: {}", route.name, id, request.getMethod(), request.getRequestURI(),
-                    refusal.status(), refusal.reason());
-        }
-        refuse(refusal.status(), refusal.body());
-        return false;
-    }
-
-    /** The proxy's own refusal, before any upstream was contacted. */
-    private void refuse(int status, String body) {
-        ErrorResponses.send(response, status, body, route.requestIdHeader, id);
-        record.end(status, ExchangeRecord.Outcome.REFUSED, 0);
-    }
-
-    /**
-     * The upstream request: same method, the base path (the same for every target) joined to the raw rest and raw
-     * query, the client's headers as the header policy allows, and the forwarding headers; {@code Host} is the
-     * target's, set per try. More header lines than {@code maxRequestHeaders} get 431 and nothing is sent.
-     */
-    private boolean buildRequest() {
-        Target any = route.upstreams.targets().all().get(0);
-        // setPath keeps the raw string: nothing is decoded and re-encoded on the way
-        upstream.setPath(any.configured().requestTarget(rest, request.getQueryString()));
-        int lines = route.requestHeaders.copy(request, upstream);
-        if (lines > route.config.maxRequestHeaders()) {
-            LOG.info("[{}] {} {} {} -> 431: {} header lines, more than maxRequestHeaders={}", route.name, id,
-                    request.getMethod(), request.getRequestURI(), lines, route.config.maxRequestHeaders());
-            refuse(431, "431 Request Header Fields Too Large\n");
-            return false;
-        }
-        route.forwardedHeaders.write(request, upstream);
-        if (route.requestIdHeader != null) {
-            // setHeader would replace only the first: a client's second and later values must go too
-            upstream.removeHeaders(route.requestIdHeader);
-            upstream.addHeader(route.requestIdHeader, id);
-        }
-        if (upgrade) {
-            // hop-by-hop, so dropped with the client's other connection headers: asked for again on this hop
-            upstream.setHeader("Connection", "Upgrade");
-            upstream.setHeader("Upgrade", request.getHeader("Upgrade"));
-        }
-        return true;
     }
 
     /** The body streams as it arrives; an idempotent request keeps a replay window, so a failure can be retried. */
@@ -176,9 +121,8 @@ final class Exchange {
     /** The loop of tries: each on a target chosen by the policy, again only when {@link RetryPolicy} allows. */
     private UpstreamResponse sendUntilAnswered() throws IOException {
         while (true) {
-            Target t = route.upstreams.targets().select(tries.tried(), tries.mustAvoid(), System.currentTimeMillis());
+            Target t = tries.next();
             target = t;
-            tries.started(t);
             if (!route.config.preserveHost() || !upstream.containsHeader("Host")) {
                 upstream.setHeader("Host", t.configured().authority());
             }
@@ -188,7 +132,7 @@ final class Exchange {
                 r = upgrade ? route.upstreams.client().sendUpgrade(t.endpoint(), upstream)
                         : route.upstreams.client().send(t.endpoint(), upstream, link);
             } catch (IOException e) {
-                releaseRetrySlot();
+                tries.releaseRetrySlot();
                 StreamingRequestEntity body = streamedBody();
                 if (body != null && body.canReplay() && link.uploading()) {
                     link.awaitUploadEnd(); // the next try reads the client's body on from where this copy stops
@@ -197,16 +141,16 @@ final class Exchange {
                         body != null && body.isStarted());
                 t.record(failed.health(), System.currentTimeMillis());
                 endTry(t, e.getMessage(), failed.reachedUpstream());
-                if (!mayRetry(failed, e instanceof PoolTimeoutException, t, e.getMessage())) {
+                if (!tries.mayRetry(failed, e instanceof PoolTimeoutException, bodyReplayable(), t, e.getMessage())) {
                     throw e;
                 }
                 continue;
             }
-            releaseRetrySlot();
+            tries.releaseRetrySlot();
             t.record(Target.Outcome.RESPONDED, System.currentTimeMillis());
             record.responseHead();
             if (route.retryPolicy.retriesStatus(r.code())
-                    && mayRetry(RETRY_STATUS, false, t, "answered " + r.code())) {
+                    && tries.mayRetry(Attempts.RETRY_STATUS, false, bodyReplayable(), t, "answered " + r.code())) {
                 r.abort();
                 endTry(t, "answered " + r.code(), true);
                 continue;
@@ -215,10 +159,7 @@ final class Exchange {
         }
     }
 
-    /** An answer in {@code retryOnStatus}: the upstream had the request, so only a target not tried yet may. */
-    private static final FailedTry RETRY_STATUS = new FailedTry(Failure.RETRY_STATUS, Target.Outcome.RESPONDED, true);
-
-    private static String address(Target t) {
+    static String address(Target t) {
         java.net.InetAddress a = t.endpoint().address();
         String host = a == null ? t.endpoint().hostName() : a.getHostAddress();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + t.endpoint().port();
@@ -233,46 +174,8 @@ final class Exchange {
     }
 
     private void endTry(Target t, String cause, boolean reachedUpstream) {
-        route.upstreams.targets().finish(t);
+        tries.ended(t, cause, reachedUpstream);
         target = null;
-        tries.failed(t, cause, reachedUpstream);
-    }
-
-    /**
-     * @param failed  how the try failed; a try that reached its upstream goes only to a target not tried yet
-     * @param target  the target of the try that failed and {@code cause} what went wrong, for the log line
-     */
-    private boolean mayRetry(FailedTry failed, boolean busyTarget, Target target, String cause) {
-        List<Target> targets = route.upstreams.targets().all();
-        if (busyTarget && tries.tried().size() >= targets.size()) {
-            return false; // waiting again on the same full pool only delays the 503
-        }
-        if (!tries.anotherTargetAllowed(targets, failed.reachedUpstream())) {
-            return false; // every target that may take it has had it: the exchange ends with this failure
-        }
-        Failure failure = failed.failure();
-        if (!route.retryPolicy.mayRetry(request.getMethod(), failure, bodyReplayable(), retriesUsed)) {
-            return false;
-        }
-        if (!route.retryBudget.tryStartRetry()) {
-            LOG.debug("[{}] {} {} {}: not retried, the retry budget is spent ({} retries in flight)", route.name,
-                    id, request.getMethod(), request.getRequestURI(), route.retryBudget.retriesInFlight());
-            return false;
-        }
-        retriesUsed++;
-        retrySlot = true;
-        route.retries.increment();
-        LOG.debug("[{}] {} {} {}: try {} failed ({}), retrying: {} {}", route.name, id, request.getMethod(),
-                request.getRequestURI(), retriesUsed, failure, target, cause);
-        return true;
-    }
-
-    /** A retry holds its budget slot until its own answer or failure, not while the answer streams. */
-    private void releaseRetrySlot() {
-        if (retrySlot) {
-            retrySlot = false;
-            route.retryBudget.retryEnded();
-        }
     }
 
     private boolean bodyReplayable() {
@@ -339,38 +242,14 @@ final class Exchange {
 
     private ExchangeRecord.Outcome onFailure(Throwable failure) throws ExchangeAbortedException {
         UpstreamFailure kind = UpstreamFailure.classify(failure);
-        if (kind == UpstreamFailure.CLIENT_GONE) {
-            LOG.debug("[{}] {} {} {}: client went away, upstream exchange aborted: {}", route.name, id,
-                    request.getMethod(), request.getRequestURI(), failure.getMessage());
-            ErrorResponses.send(response, kind, route.requestIdHeader, id);
-            return ExchangeRecord.Outcome.CLIENT_GONE;
-        }
         boolean answered = ErrorResponses.send(response, kind, route.requestIdHeader, id);
-        String cause = tries.describe(failure);
-        if (answered) {
-            if (kind == UpstreamFailure.TOO_LARGE) {
-                LOG.info("[{}] {} {} {} -> 413: {}", route.name, id, request.getMethod(), request.getRequestURI(),
-                        cause);
-            } else {
-                LOG.warn("[{}] {} {} {} -> {}: {}", route.name, id, request.getMethod(), request.getRequestURI(),
-                        kind.status(), cause);
-            }
-            return outcome(kind);
+        ExchangeRecord.Outcome outcome = FailureAnswer.log(route, id, request.getMethod(), request.getRequestURI(),
+                kind, answered || kind == UpstreamFailure.CLIENT_GONE, tries.describe(failure), failure);
+        if (answered || kind == UpstreamFailure.CLIENT_GONE) {
+            return outcome;
         }
-        LOG.warn("[{}] {} {} {}: upstream failed after the response started, aborting the client connection: {}",
-                route.name, id, request.getMethod(), request.getRequestURI(), cause);
         throw new ExchangeAbortedException("[" + route.name + "] " + id
                 + " upstream failed mid-response; connection aborted");
-    }
-
-    private static ExchangeRecord.Outcome outcome(UpstreamFailure kind) {
-        return switch (kind) {
-            case GATEWAY_TIMEOUT -> ExchangeRecord.Outcome.TIMEOUT;
-            case POOL_EXHAUSTED -> ExchangeRecord.Outcome.SHED;
-            case TOO_LARGE, BODY_UNAVAILABLE -> ExchangeRecord.Outcome.REFUSED;
-            case CLIENT_GONE -> ExchangeRecord.Outcome.CLIENT_GONE;
-            default -> ExchangeRecord.Outcome.UPSTREAM_ERROR;
-        };
     }
 
     /** The body's own failure (client gone, over the limit) when it is what aborted the exchange. */

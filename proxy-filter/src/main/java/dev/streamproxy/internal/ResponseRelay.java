@@ -8,7 +8,7 @@ import dev.streamproxy.internal.observe.ExchangeRecord;
 import dev.streamproxy.internal.route.UpstreamTarget;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 
@@ -29,13 +29,24 @@ final class ResponseRelay {
     static void head(ProxyHandler route, ExchangeRecord record, HttpServletRequest request,
                      HttpServletResponse response, UpstreamResponse answer,
                      UpstreamTarget target) {
-        ClassicHttpResponse head = answer.head();
+        HttpEntity entity = answer.head().getEntity();
+        head(route, record, request, response, answer.head(), entity == null ? -1 : entity.getContentLength(),
+                entity != null, answer.uploadCutShort(), target);
+    }
+
+    /**
+     * @param contentLength the body's declared length, -1 when it has none or it is not known
+     * @param hasBody       whether a body follows the head
+     * @param cutShort      whether the upstream's answer ended the upload before the whole body was sent
+     */
+    static void head(ProxyHandler route, ExchangeRecord record, HttpServletRequest request,
+                     HttpServletResponse response, HttpResponse head, long contentLength, boolean hasBody,
+                     boolean cutShort, UpstreamTarget target) {
         response.setStatus(head.getCode());
         route.responseHeaders(target).copy(head, request, response);
-        HttpEntity entity = head.getEntity();
-        if (entity != null && entity.getContentLength() >= 0) {
-            response.setContentLengthLong(entity.getContentLength());
-        } else if (entity == null && (head.getCode() == 304 || "HEAD".equals(request.getMethod()))) {
+        if (hasBody && contentLength >= 0) {
+            response.setContentLengthLong(contentLength);
+        } else if (!hasBody && (head.getCode() == 304 || "HEAD".equals(request.getMethod()))) {
             // HEAD and 304 describe a body they do not carry: their Content-Length is passed through as sent.
             // A 204 (or 1xx) must not have one at all (RFC 9110 8.6), so an upstream's is dropped.
             Header length = head.getFirstHeader("Content-Length");
@@ -43,7 +54,7 @@ final class ResponseRelay {
                 response.setHeader("Content-Length", length.getValue());
             }
         }
-        if (answer.uploadCutShort()) {
+        if (cutShort) {
             // the upstream's answer ended the upload, whose rest is left unread: end the client's connection
             // after this answer instead of letting the container read the rest of an upload. (An answer the body
             // still goes up beside, full duplex, leaves the connection as it is.)
