@@ -66,6 +66,14 @@ public final class ProxyHandler {
     private final RouteMetrics metrics = new RouteMetrics();
     private final List<ExchangeListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
+    /**
+     * A route with an {@code https} target runs the blocking exchange for now: a TLS 1.3 upstream that refuses the
+     * client's certificate after the handshake is not yet reported by the non-blocking one (it would be a 504
+     * after {@code responseTimeout} instead of a 502 naming the certificate).
+     */
+    private final boolean tlsTargets;
+    private final java.util.concurrent.atomic.AtomicBoolean warnedNotAsync =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<UpstreamTarget, ResponseHeaderCopier> responseHeaders = new ConcurrentHashMap<>();
     private final Function<UpstreamTarget, ResponseHeaderCopier> newResponseHeaders = this::newResponseHeaderCopier;
 
@@ -87,6 +95,7 @@ public final class ProxyHandler {
         this.forwardedHeaders = new ForwardedHeadersWriter(config.forwardedHeaders(), config.prefix(),
                 TrustedProxies.parse(String.join(",", config.trustedProxies())));
         this.requestIdHeader = config.requestIdHeader();
+        this.tlsTargets = config.targets().stream().anyMatch(t -> "https".equalsIgnoreCase(t.uri().getScheme()));
         listeners.add(metrics);
         if (config.accessLog()) {
             listeners.add(new AccessLog(name));
@@ -134,10 +143,48 @@ public final class ProxyHandler {
             ended(record);
             return;
         }
+        boolean upgrade = upgrades.isTunnelled(request);
+        if (!tlsTargets && AsyncExchange.eligible(request, upgrade, config.maxRequestBodySize())) {
+            startAsync(request, response, rest, record);
+            return;
+        }
+        if (!request.isAsyncSupported()) {
+            warnNotAsync(request);
+        }
         try {
             new Exchange(this, record, request, response, rest).run();
         } finally {
             admission.leave();
+        }
+    }
+
+    /** The exchange leaves its admission slot when it ends, on whichever thread that is. */
+    private void startAsync(HttpServletRequest request, HttpServletResponse response, String rest,
+                            ExchangeRecord record) throws IOException {
+        java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable leave = () -> {
+            if (left.compareAndSet(false, true)) {
+                admission.leave();
+            }
+        };
+        try {
+            new AsyncExchange(this, record, request, response, rest, leave).start();
+        } catch (IOException | RuntimeException e) {
+            leave.run();
+            throw e;
+        }
+    }
+
+    /**
+     * A filter or servlet before this one in the chain does not support async, so the exchange holds the
+     * container's thread for its whole life: said once per route, with the fix.
+     */
+    private void warnNotAsync(HttpServletRequest request) {
+        if (warnedNotAsync.compareAndSet(false, true)) {
+            LOG.warn("[{}] {} {}: the request cannot go async (a filter before this one is not async-supported), "
+                    + "so each exchange holds a container thread for its whole life; set "
+                    + "<async-supported>true</async-supported> (or setAsyncSupported(true)) on every filter before "
+                    + "this one and on this one", name, request.getMethod(), request.getRequestURI());
         }
     }
 
@@ -168,7 +215,7 @@ public final class ProxyHandler {
 
     /** @return connection counts over every target */
     public PoolStatistics poolStatistics() {
-        PoolStatistics total = upstreams.client().statistics();
+        PoolStatistics total = upstreams.poolStatistics();
         return new PoolStatistics(total.leased(), total.available(), total.pending(), total.max());
     }
 }

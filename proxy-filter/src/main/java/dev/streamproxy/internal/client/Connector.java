@@ -121,7 +121,8 @@ public final class Connector {
         return secure;
     }
 
-    static boolean isIpLiteral(String host) {
+    /** @return true for an IPv4 or IPv6 literal, which is never sent as SNI */
+    public static boolean isIpLiteral(String host) {
         return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 

@@ -7,7 +7,7 @@ import org.apache.hc.core5.http.HeaderElement;
 import java.util.Iterator;
 
 /** How long a connection may stay idle in the pool: the upstream's {@code Keep-Alive: timeout=N}, if shorter. */
-final class KeepAlive {
+public final class KeepAlive {
 
     private KeepAlive() {
     }
@@ -17,7 +17,7 @@ final class KeepAlive {
      * @param idleTimeout the configured {@code idleTimeout} in milliseconds
      * @return the idle time allowed, in milliseconds
      */
-    static long millis(HttpResponse response, long idleTimeout) {
+    public static long millis(HttpResponse response, long idleTimeout) {
         if (response == null || !response.containsHeader("Keep-Alive")) {
             return idleTimeout;
         }

@@ -13,7 +13,7 @@ public final class PoolTimeoutException extends IOException {
         this(message, cause, false);
     }
 
-    PoolTimeoutException(String message, Throwable cause, boolean poolClosed) {
+    public PoolTimeoutException(String message, Throwable cause, boolean poolClosed) {
         super(message, cause);
         this.poolClosed = poolClosed;
     }

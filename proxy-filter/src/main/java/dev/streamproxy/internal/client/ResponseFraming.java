@@ -16,7 +16,7 @@ import org.apache.hc.core5.http.impl.DefaultContentLengthStrategy;
  * {@link ProtocolException} before any of it is relayed, so the client gets 502 and the connection is discarded
  * (HttpCore's executor closes a connection whose exchange failed). Everything else is HttpCore's own rule.
  */
-final class ResponseFraming implements ContentLengthStrategy {
+public final class ResponseFraming implements ContentLengthStrategy {
 
     static final ResponseFraming INSTANCE = new ResponseFraming();
 
@@ -33,7 +33,7 @@ final class ResponseFraming implements ContentLengthStrategy {
      * @param message an upstream response head
      * @throws ProtocolException naming the conflict
      */
-    static void check(HttpMessage message) throws ProtocolException {
+    public static void check(HttpMessage message) throws ProtocolException {
         int lengths = message.countHeaders(HttpHeaders.CONTENT_LENGTH);
         int codings = message.countHeaders(HttpHeaders.TRANSFER_ENCODING);
         if (lengths > 0 && codings > 0) {

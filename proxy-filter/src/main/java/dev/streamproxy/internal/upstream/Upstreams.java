@@ -4,6 +4,7 @@ import dev.streamproxy.PoolStatistics;
 import dev.streamproxy.ProxyConfig;
 import dev.streamproxy.TargetStatistics;
 import dev.streamproxy.TargetUri;
+import dev.streamproxy.internal.async.AsyncClient;
 import dev.streamproxy.internal.client.PumpThreads;
 import dev.streamproxy.internal.client.TlsContext;
 import dev.streamproxy.internal.client.UpstreamClient;
@@ -26,6 +27,7 @@ public final class Upstreams implements AutoCloseable {
 
     private final TargetSet targets;
     private final UpstreamClient client;
+    private final AsyncClient async;
     private final ScheduledExecutorService scheduler;
     /** The active health checks' blocking GETs, one thread each, never on the scheduler; null without checks. */
     private final ExecutorService healthChecks;
@@ -42,12 +44,16 @@ public final class Upstreams implements AutoCloseable {
             return t;
         });
         this.client = new UpstreamClient(config, tls, scheduler, name);
+        this.async = new AsyncClient(config, tls, scheduler);
         List<TargetSet.Spec> specs = new ArrayList<>();
         for (TargetUri t : config.targets()) {
             specs.add(new TargetSet.Spec(new UpstreamTarget(t.uri()), t.weight()));
         }
         this.targets = new TargetSet(name, specs, config.resolver(), config.loadBalancing(), config.maxFails(),
-                config.failTimeout().toMillis(), client::discardIdle);
+                config.failTimeout().toMillis(), endpoint -> {
+                    client.discardIdle(endpoint);
+                    async.discardIdle(endpoint);
+                });
         long dns = config.dnsRefreshInterval().toMillis();
         scheduler.scheduleWithFixedDelay(guarded(targets::refresh), dns, dns, TimeUnit.MILLISECONDS);
         if (config.healthCheckPath() != null) {
@@ -91,12 +97,27 @@ public final class Upstreams implements AutoCloseable {
         return client;
     }
 
+    /** @return the non-blocking client, whose exchanges hold no thread */
+    public AsyncClient async() {
+        return async;
+    }
+
+    /** @return connection counts over every target, both clients' */
+    public PoolStatistics poolStatistics() {
+        return sum(client.statistics(), async.statistics());
+    }
+
+    private static PoolStatistics sum(PoolStatistics a, PoolStatistics b) {
+        return new PoolStatistics(a.leased() + b.leased(), a.available() + b.available(), a.pending() + b.pending(),
+                a.max());
+    }
+
     /** @return one snapshot per target, live ones first, then draining ones */
     public List<TargetStatistics> statistics() {
         long now = System.currentTimeMillis();
         List<TargetStatistics> result = new ArrayList<>();
         for (Target t : targets.all()) {
-            PoolStatistics pool = client.statistics(t.endpoint());
+            PoolStatistics pool = sum(client.statistics(t.endpoint()), async.statistics(t.endpoint()));
             result.add(new TargetStatistics(t.configured().toString(), address(t), t.weight(), t.state(now),
                     t.inFlight(), t.exchanges(), t.failures(), t.ejections(), pool));
         }
@@ -126,5 +147,6 @@ public final class Upstreams implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         client.close(); // a check still waiting on an upstream fails with its connection
+        async.close();
     }
 }
