@@ -7,11 +7,11 @@ import dev.streamproxy.it.host.WebApp;
 import dev.streamproxy.it.support.AppServlet;
 import dev.streamproxy.it.support.Await;
 import dev.streamproxy.it.support.MatrixApp;
+import dev.streamproxy.it.support.ProxyThreads;
 import dev.streamproxy.it.support.Upstream;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -123,26 +123,10 @@ public final class FaultApp extends MatrixApp {
     }
 
     static Map<Thread, StackTraceElement[]> threadsInsideTheProxy() {
-        Map<Thread, StackTraceElement[]> inside = new LinkedHashMap<>();
-        Thread.getAllStackTraces().forEach((t, stack) -> {
-            for (StackTraceElement e : stack) {
-                if (e.getClassName().startsWith("dev.streamproxy.internal.ProxyHandler")) {
-                    inside.put(t, stack);
-                    return;
-                }
-            }
-        });
-        return inside;
+        return ProxyThreads.inside();
     }
 
     private static String describeThreadsInsideTheProxy() {
-        StringBuilder sb = new StringBuilder();
-        threadsInsideTheProxy().forEach((t, stack) -> {
-            sb.append('\n').append(t.getName()).append(':');
-            for (int i = 0; i < Math.min(stack.length, 25); i++) {
-                sb.append("\n\tat ").append(stack[i]);
-            }
-        });
-        return sb.toString();
+        return ProxyThreads.describe();
     }
 }

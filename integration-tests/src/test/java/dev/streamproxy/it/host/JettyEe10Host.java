@@ -30,7 +30,7 @@ public final class JettyEe10Host implements ContainerHost {
         for (WebApp.FilterMapping f : app.filters()) {
             FilterHolder holder = new FilterHolder(f.filter());
             holder.setName(f.name());
-            holder.setAsyncSupported(true);
+            holder.setAsyncSupported(f.asyncSupported());
             context.addFilter(holder, f.urlPattern(), EnumSet.of(DispatcherType.REQUEST));
         }
         ServletHolder servlet = new ServletHolder("app", app.servlet());

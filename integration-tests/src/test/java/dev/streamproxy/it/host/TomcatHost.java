@@ -48,7 +48,7 @@ public final class TomcatHost implements ContainerHost {
             FilterDef def = new FilterDef();
             def.setFilterName(f.name());
             def.setFilter(f.filter());
-            def.setAsyncSupported("true");
+            def.setAsyncSupported(Boolean.toString(f.asyncSupported()));
             context.addFilterDef(def);
             FilterMap map = new FilterMap();
             map.setFilterName(f.name());

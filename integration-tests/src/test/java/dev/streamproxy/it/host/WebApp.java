@@ -16,10 +16,16 @@ import java.util.List;
 public record WebApp(String contextPath, List<FilterMapping> filters, Servlet servlet) {
 
     /**
-     * @param name       the filter name (what {@code web.xml} calls filter-name)
-     * @param filter     the instance
-     * @param urlPattern one servlet url-pattern, e.g. {@code /api/*}
+     * @param name           the filter name (what {@code web.xml} calls filter-name)
+     * @param filter         the instance
+     * @param urlPattern     one servlet url-pattern, e.g. {@code /api/*}
+     * @param asyncSupported what {@code web.xml} calls async-supported (false there unless set)
      */
-    public record FilterMapping(String name, Filter filter, String urlPattern) {
+    public record FilterMapping(String name, Filter filter, String urlPattern, boolean asyncSupported) {
+
+        /** An async-supported filter, as every filter here is unless a test says otherwise. */
+        public FilterMapping(String name, Filter filter, String urlPattern) {
+            this(name, filter, urlPattern, true);
+        }
     }
 }

@@ -25,6 +25,8 @@ import java.util.Map;
  *   <tr><td>dead</td><td>/dead/*</td><td>/dead</td><td>targets a port where nothing listens</td></tr>
  *   <tr><td>host</td><td>/host/*</td><td>/host</td><td>preserveHost</td></tr>
  *   <tr><td>wide</td><td>/*</td><td>/wide</td><td>sees every request, so its own prefix match is what routes</td></tr>
+ *   <tr><td>&lt;name&gt;-blocking</td><td>/&lt;name&gt;/*</td><td>-</td><td>{@link PassThroughFilter}, not
+ *   async-supported, before a {@link Route} with {@code behindBlockingFilter}</td></tr>
  * </table>
  * Every proxy targets {@code http://127.0.0.1:<upstream>/svc} (dead: an unused port). A test class adds routes of
  * its own with {@link Route} annotations (mapped before "wide"). Host, upstream, raw client access and the pool-leak
@@ -72,6 +74,10 @@ public final class ProxiedApp extends MatrixApp {
             filters.add(new WebApp.FilterMapping("form-reader", new FormReadingFilter(), "/api/*"));
             for (Map.Entry<String, ProxyFilter> p : proxies.entrySet()) {
                 String pattern = p.getKey().equals("wide") ? "/*" : "/" + p.getKey() + "/*";
+                if (extraRoutes.stream().anyMatch(r -> r.name().equals(p.getKey()) && r.behindBlockingFilter())) {
+                    filters.add(new WebApp.FilterMapping(p.getKey() + "-blocking", new PassThroughFilter(), pattern,
+                            false));
+                }
                 filters.add(new WebApp.FilterMapping(p.getKey(), p.getValue(), pattern));
                 ProxyFilter f = p.getValue();
                 pools.put(p.getKey(), () -> f);

@@ -25,6 +25,12 @@ public @interface Route {
     /** Init-params as {@code name=value}; targetUri and prefix are set by the fixture. */
     String[] params() default {};
 
+    /**
+     * Whether a filter that is not async-supported runs before the route on its path, as in a {@code web.xml} that
+     * never says {@code <async-supported>}: the route's exchanges then cannot go async.
+     */
+    boolean behindBlockingFilter() default false;
+
     /** Container for repeated {@link Route}s. */
     @Target(ElementType.TYPE)
     @Retention(RetentionPolicy.RUNTIME)

@@ -1,0 +1,141 @@
+package dev.streamproxy.it;
+
+import dev.streamproxy.it.support.Await;
+import dev.streamproxy.it.support.BodyStreams;
+import dev.streamproxy.it.support.ClientConnection;
+import dev.streamproxy.it.support.ContainerTest;
+import dev.streamproxy.it.support.Payload;
+import dev.streamproxy.it.support.ProxiedApp;
+import dev.streamproxy.it.support.ProxyThreads;
+import dev.streamproxy.it.support.RawRequest;
+import dev.streamproxy.it.support.RawResponse;
+import dev.streamproxy.it.support.Route;
+import dev.streamproxy.it.support.log.RecordedLogs;
+import org.slf4j.event.Level;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The non-blocking exchange and its fallback. On an ordinary route an open event stream holds no container thread;
+ * behind a filter that is not async-supported (as in a {@code web.xml} that never says so) the same exchange runs
+ * with blocking servlet I/O on the container's thread, streams both ways all the same, and the route says once,
+ * in a WARN naming the fix, why its exchanges hold a thread.
+ */
+@Route(name = "sync", behindBlockingFilter = true)
+@Route(name = "syncwarn", behindBlockingFilter = true)
+class NotAsyncFallbackIT {
+
+    private static final Duration EVIDENCE_WAIT = Duration.ofSeconds(10);
+    private static final String FILTER_LOGGER = "dev.streamproxy.ProxyFilter";
+    private static final int PART = 100_000;
+
+    @ContainerTest
+    void anOpenEventStreamHoldsNoContainerThreadWhileItWaitsForTheNextEvent(ProxiedApp app) throws Exception {
+        int inside = threadsInsideWhileTheStreamWaits(app, "/ctx/api/events");
+
+        assertEquals(0, inside, "a container thread stayed in the proxy while the stream waited for its event 2");
+    }
+
+    @ContainerTest
+    void behindANonAsyncFilterTheStreamHoldsTheContainerThreadAndStillStreams(ProxiedApp app) throws Exception {
+        int inside = threadsInsideWhileTheStreamWaits(app, "/ctx/sync/events");
+
+        assertEquals(1, inside, "the blocking fallback runs the exchange on the request's own container thread");
+    }
+
+    @ContainerTest
+    void behindANonAsyncFilterAnUploadStillReachesTheUpstreamAsItArrives(ProxiedApp app) throws Exception {
+        byte[] part1 = Payload.bytes(PART, 1);
+        byte[] part2 = Payload.bytes(PART, 2);
+        CountDownLatch upstreamHasPart1 = new CountDownLatch(1);
+        app.upstream().handle(ex -> {
+            byte[] first = ex.body().readNBytes(PART);
+            if (Arrays.equals(part1, first)) {
+                upstreamHasPart1.countDown();
+            }
+            byte[] rest = ex.body().readAllBytes();
+            ex.respond(200, "OK", new byte[0], "X-Part2-Intact: " + Arrays.equals(part2, rest));
+        });
+
+        try (ClientConnection c = app.connect()) {
+            c.send(RawRequest.of("PUT", "/ctx/sync/stream").header("Content-Length", Integer.toString(2 * PART)));
+            c.write(part1);
+            Await.latch(upstreamHasPart1, EVIDENCE_WAIT, "the upstream receiving part 1 before part 2 was sent");
+            c.write(part2);
+            RawResponse r = c.readResponse("PUT");
+
+            assertEquals(200, r.status(), r::toString);
+            assertEquals("true", r.header("X-Part2-Intact"));
+        }
+    }
+
+    @ContainerTest
+    void theRouteSaysOnceWhyItsExchangesHoldAThreadAndHowToFixIt(ProxiedApp app) throws Exception {
+        // the log is the JVM's: the other hosts' routes of the same name may have said it already
+        var before = RecordedLogs.events(Level.WARN, FILTER_LOGGER, "[syncwarn]");
+        assertEquals(200, app.send(RawRequest.get("/ctx/syncwarn/one")).status());
+        assertEquals(200, app.send(RawRequest.get("/ctx/syncwarn/two")).status());
+
+        var warnings = new java.util.ArrayList<>(RecordedLogs.events(Level.WARN, FILTER_LOGGER, "[syncwarn]"));
+        warnings.removeAll(before);
+        assertEquals(1, warnings.size(), () -> "one WARN for the route, got " + warnings);
+        assertTrue(warnings.get(0).message().contains("<async-supported>true</async-supported>"),
+                warnings.get(0)::message);
+    }
+
+    /**
+     * Opens an event stream through {@code path}, reads its first event, and counts the container threads inside
+     * the proxy while the upstream holds event 2 back; then lets it go and checks the stream's end.
+     */
+    private static int threadsInsideWhileTheStreamWaits(ProxiedApp app, String path) throws Exception {
+        CountDownLatch counted = new CountDownLatch(1);
+        app.upstream().handle(ex -> {
+            ex.readAndRecord();
+            ex.writeHead(200, "OK", "Content-Type: text/event-stream", "Transfer-Encoding: chunked");
+            BodyStreams.writeChunk(ex.out(), ascii("data: one\n\n"));
+            ex.out().flush();
+            Await.quietly(counted, EVIDENCE_WAIT);
+            BodyStreams.writeChunk(ex.out(), ascii("data: two\n\n"));
+            BodyStreams.writeLastChunk(ex.out());
+        });
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(app.uri(path))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream events = r.body()) {
+            assertEquals("data: one\n\n", readEvent(events));
+            int inside = ProxyThreads.inside().size();
+            counted.countDown();
+            assertEquals("data: two\n\n", readEvent(events), "the stream's second event");
+            return inside;
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String readEvent(InputStream in) throws IOException {
+        ByteArrayOutputStream event = new ByteArrayOutputStream();
+        int last = -1;
+        for (int b; (b = in.read()) >= 0; ) {
+            event.write(b);
+            if (b == '\n' && last == '\n') {
+                return event.toString(StandardCharsets.UTF_8);
+            }
+            last = b;
+        }
+        return event.toString(StandardCharsets.UTF_8);
+    }
+}
