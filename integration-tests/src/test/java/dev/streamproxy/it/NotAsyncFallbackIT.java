@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The non-blocking exchange and its fallback. On an ordinary route an open event stream holds no container thread;
+ * The non-blocking exchange and its fallback. On an ordinary route an open event stream (a request that accepts
+ * {@code text/event-stream}) holds no container thread;
  * behind a filter that is not async-supported (as in a {@code web.xml} that never says so) the same exchange runs
  * with blocking servlet I/O on the container's thread, streams both ways all the same, and the route says once,
  * in a WARN naming the fix, why its exchanges hold a thread.
@@ -85,8 +86,8 @@ class NotAsyncFallbackIT {
     void theRouteSaysOnceWhyItsExchangesHoldAThreadAndHowToFixIt(ProxiedApp app) throws Exception {
         // the log is the JVM's: the other hosts' routes of the same name may have said it already
         var before = RecordedLogs.events(Level.WARN, FILTER_LOGGER, "[syncwarn]");
-        assertEquals(200, app.send(RawRequest.get("/ctx/syncwarn/one")).status());
-        assertEquals(200, app.send(RawRequest.get("/ctx/syncwarn/two")).status());
+        assertEquals(200, app.send(RawRequest.get("/ctx/syncwarn/one").header("Accept", "text/event-stream")).status());
+        assertEquals(200, app.send(RawRequest.get("/ctx/syncwarn/two").header("Accept", "text/event-stream")).status());
 
         var warnings = new java.util.ArrayList<>(RecordedLogs.events(Level.WARN, FILTER_LOGGER, "[syncwarn]"));
         warnings.removeAll(before);
@@ -112,7 +113,8 @@ class NotAsyncFallbackIT {
         });
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(app.uri(path))
-                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream events = r.body()) {
             assertEquals("data: one\n\n", readEvent(events));
             int inside = ProxyThreads.inside().size();

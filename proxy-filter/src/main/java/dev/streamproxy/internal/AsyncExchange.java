@@ -92,21 +92,35 @@ final class AsyncExchange implements UpstreamLeg.Steps, ClientWriter.Events, Cli
 
     /**
      * @param limit {@code maxRequestBodySize}, or -1
-     * @return true when the request can run without a thread: the container supports async for it, it asks for
-     *         no upgrade, its body does not wait for {@code 100 Continue}, and it is not a form (which an earlier filter may have consumed) nor declared over
-     *         the limit (both answered by the blocking exchange, which holds its thread only for that answer)
+     * @return true when the request should run without a thread: it asks for an event stream (the long wait a
+     *         thread per exchange cannot afford; a bulk transfer is faster on the blocking exchange today), it asks
+     *         for no upgrade, its body does not wait for {@code 100 Continue}, and it is not a form (which an
+     *         earlier filter may have consumed) nor declared over the limit (both answered by the blocking
+     *         exchange, which holds its thread only for that answer)
      */
     static boolean eligible(HttpServletRequest request, boolean upgrade, long limit) {
-        if (!request.isAsyncSupported() || upgrade) {
+        if (upgrade || !asksForAnEventStream(request)) {
             return false;
         }
         String type = request.getContentType();
         boolean body = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
         if (body && request.getHeader("Expect") != null) {
-            return false; // Jetty answers the client's Expect itself once the request goes async: not yet here
+            return false; // Jetty sends its 100 at getInputStream(): not yet proven here, so the blocking exchange
         }
-        return !body || !(type != null && type.toLowerCase(java.util.Locale.ROOT)
-                .startsWith("application/x-www-form-urlencoded")) && !(limit >= 0 && request.getContentLengthLong() > limit);
+        boolean form = type != null
+                && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+        return !body || !form && !(limit >= 0 && request.getContentLengthLong() > limit);
+    }
+
+    /** @return true when an {@code Accept} header names {@code text/event-stream}, as every SSE client sends */
+    static boolean asksForAnEventStream(HttpServletRequest request) {
+        var accepts = request.getHeaders("Accept");
+        while (accepts != null && accepts.hasMoreElements()) {
+            if (accepts.nextElement().toLowerCase(java.util.Locale.ROOT).contains("text/event-stream")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The container thread's part: check, build, go async, start the first try; then it returns. */
@@ -147,13 +161,7 @@ final class AsyncExchange implements UpstreamLeg.Steps, ClientWriter.Events, Cli
                 && dev.streamproxy.internal.upstream.RetryPolicy.isIdempotent(request.getMethod())
                 ? route.config.retryBufferSize() : 0;
         reader = new ClientReader(lock, length, route.config.maxRequestBodySize(), replay, this);
-        jakarta.servlet.ServletInputStream in = request.getInputStream();
-        if (expectsContinue()) {
-            // the container's 100 goes at the first read: only once the upstream sent its own
-            reader.startWhenWanted(() -> async.start(() -> reader.start(in)));
-        } else {
-            reader.start(in); // on the container's thread, as Tomcat asks
-        }
+        reader.start(request.getInputStream()); // on the container's thread, as Tomcat asks
     }
 
     private boolean expectsContinue() {
@@ -405,6 +413,9 @@ final class AsyncExchange implements UpstreamLeg.Steps, ClientWriter.Events, Cli
     /** {@code responseTimeout}: no upstream byte for that long while the client waited for one. */
     @Override
     public void idleCheck(long now) {
+        if (headRelayed && !ended) {
+            writer.flushLeftovers();
+        }
         long since = waitingSince;
         if (since == 0 || now - since < client.responseTimeoutNanos()) {
             return;

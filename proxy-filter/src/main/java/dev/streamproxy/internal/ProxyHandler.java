@@ -145,10 +145,10 @@ public final class ProxyHandler {
         }
         boolean upgrade = upgrades.isTunnelled(request);
         if (!tlsTargets && AsyncExchange.eligible(request, upgrade, config.maxRequestBodySize())) {
-            startAsync(request, response, rest, record);
-            return;
-        }
-        if (!request.isAsyncSupported()) {
+            if (request.isAsyncSupported()) {
+                startAsync(request, response, rest, record);
+                return;
+            }
             warnNotAsync(request);
         }
         try {
@@ -176,13 +176,13 @@ public final class ProxyHandler {
     }
 
     /**
-     * A filter or servlet before this one in the chain does not support async, so the exchange holds the
+     * An event stream that cannot go async (a filter or servlet before this one does not support it) holds the
      * container's thread for its whole life: said once per route, with the fix.
      */
     private void warnNotAsync(HttpServletRequest request) {
         if (warnedNotAsync.compareAndSet(false, true)) {
-            LOG.warn("[{}] {} {}: the request cannot go async (a filter before this one is not async-supported), "
-                    + "so each exchange holds a container thread for its whole life; set "
+            LOG.warn("[{}] {} {}: the event stream cannot go async (a filter before this one is not async-supported), "
+                    + "so each such exchange holds a container thread for its whole life; set "
                     + "<async-supported>true</async-supported> (or setAsyncSupported(true)) on every filter before "
                     + "this one and on this one", name, request.getMethod(), request.getRequestURI());
         }

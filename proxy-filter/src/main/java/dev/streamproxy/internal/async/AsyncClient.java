@@ -23,7 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The non-blocking upstream side of one route: HttpCore 5's I/O reactor with <b>one</b> I/O thread for the route,
+ * The non-blocking upstream side of one route: HttpCore 5's I/O reactor with {@link #IO_THREADS} threads for the route,
  * started in {@code init()} and stopped in {@code destroy()}, its pooled connections ({@link AsyncPool}), and the
  * watch over every open exchange's {@code responseTimeout}. An exchange costs no thread: between two upstream
  * bytes it is a handler parked on its connection.
@@ -33,8 +33,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class AsyncClient implements AutoCloseable {
 
+    /** HttpCore's session buffers, one each way per connection: an answer's bytes arrive in pieces of this size. */
+    public static final int SESSION_BUFFER = 4 * 1024;
+
     /** Bytes of an answer held per exchange between upstream and client: the capacity granted to the upstream. */
-    public static final int WINDOW = 16 * 1024;
+    public static final int WINDOW = 64 * 1024;
+
+    /** The reactor's threads per route: one per core, at most two (the route's I/O, never its exchanges' waits). */
+    public static final int IO_THREADS = Math.min(2, Math.max(1, Runtime.getRuntime().availableProcessors()));
 
     /** An exchange whose upstream may fall silent: asked every sweep whether it has waited too long. */
     public interface Watched {
@@ -56,7 +62,7 @@ public final class AsyncClient implements AutoCloseable {
     public AsyncClient(ProxyConfig config, TlsContext tls, ScheduledExecutorService scheduler) {
         Http1Config http1 = Http1Config.custom()
                 // small: every open connection (a held event stream: one each) keeps one buffer each way
-                .setBufferSize(4 * 1024)
+                .setBufferSize(SESSION_BUFFER)
                 .setChunkSizeHint(8 * 1024)
                 .setInitialWindowSize(WINDOW)
                 // an upstream's response head is bounded like a request head is by the container
@@ -65,7 +71,7 @@ public final class AsyncClient implements AutoCloseable {
                 .build();
         this.requester = AsyncRequesterBootstrap.bootstrap()
                 .setIOReactorConfig(IOReactorConfig.custom()
-                        .setIoThreadCount(1)
+                        .setIoThreadCount(IO_THREADS)
                         .setSoTimeout(Timeout.DISABLED)
                         .setTcpNoDelay(true)
                         .setSoKeepAlive(true)

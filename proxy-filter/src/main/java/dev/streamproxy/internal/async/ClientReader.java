@@ -41,7 +41,6 @@ public final class ClientReader implements ReadListener, UpstreamLeg.Body {
     private final Events events;
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>(4);
     private ServletInputStream in;
-    private Runnable starter;
     /** The container has called back once: before that nothing is read, as {@link ClientWriter} waits to write. */
     private boolean primed;
     /** The offset of the first kept chunk's first byte. */
@@ -65,36 +64,6 @@ public final class ClientReader implements ReadListener, UpstreamLeg.Body {
         this.replay = replay;
         this.replayable = replay > 0;
         this.events = events;
-    }
-
-    /**
-     * Reads only once the upstream asks for the body: with {@code Expect: 100-continue} the container sends the
-     * client its {@code 100} at the first read, which must wait for the upstream's own.
-     *
-     * @param start run once, at the upstream's first request for body bytes; it calls {@link #start}
-     */
-    public void startWhenWanted(Runnable start) {
-        lock.lock();
-        try {
-            starter = start;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void wanted() {
-        Runnable s;
-        lock.lock();
-        try {
-            s = starter;
-            starter = null;
-        } finally {
-            lock.unlock();
-        }
-        if (s != null) {
-            s.run();
-        }
     }
 
     /** @return true while the body waits for the client, not the upstream: all it read went up */

@@ -41,6 +41,8 @@ public final class ClientWriter implements WriteListener {
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>(2);
     private int queued;
     private boolean flush;
+    /** Bytes written without a flush since the last one. */
+    private boolean unflushed;
     private boolean end;
     private boolean over;
     private boolean draining;
@@ -124,6 +126,19 @@ public final class ClientWriter implements WriteListener {
         }
     }
 
+    /** The route's sweep: bytes a burst left unflushed (it ended on a full buffer) go out now. */
+    public void flushLeftovers() {
+        lock.lock();
+        try {
+            if (unflushed && !flush) {
+                flush = true;
+                drain();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return true when no byte of the answer waits for the client */
     public boolean idle() {
         lock.lock();
@@ -179,10 +194,14 @@ public final class ClientWriter implements WriteListener {
             if (bytes != null) {
                 queued -= bytes.length;
                 out.write(bytes);
-                flush = true;
+                // a full session buffer means the upstream's burst goes on: its next piece is written with it, and
+                // the flush waits for the burst's end (a shorter piece), the answer's end, or the route's sweep
+                flush = flush || bytes.length < AsyncClient.SESSION_BUFFER || end;
+                unflushed = true;
                 events.taken(bytes.length);
-            } else if (flush) {
+            } else if (flush || (end && unflushed)) {
                 flush = false;
+                unflushed = false;
                 out.flush();
             } else {
                 if (end) {

@@ -46,9 +46,6 @@ public final class UpstreamLeg implements AsyncClientExchangeHandler {
         /** @return true when the body ends at {@code at} */
         boolean ended(long at);
 
-        /** The upstream asks for the body for the first time (after its {@code 100 Continue}, if asked for). */
-        void wanted();
-
         /** @return true when the upstream's answer ended the upload: the rest is never sent */
         boolean stopped();
     }
@@ -149,10 +146,7 @@ public final class UpstreamLeg implements AsyncClientExchangeHandler {
     /** Sends what the body has, as far as the connection takes it; HttpCore asks again when it has room. */
     @Override
     public void produce(DataStreamChannel channel) throws IOException {
-        if (output == null) {
-            output = channel;
-            body.wanted();
-        }
+        output = channel;
         if (requestSent || uploadBroken) {
             return;
         }
