@@ -2,18 +2,14 @@ package dev.streamproxy.it;
 
 import dev.streamproxy.it.support.Await;
 import dev.streamproxy.it.support.BodyStreams;
-import dev.streamproxy.it.support.ClientConnection;
 import dev.streamproxy.it.support.ContainerTest;
-import dev.streamproxy.it.support.Payload;
 import dev.streamproxy.it.support.ProxiedApp;
 import dev.streamproxy.it.support.ProxyThreads;
 import dev.streamproxy.it.support.RawRequest;
-import dev.streamproxy.it.support.RawResponse;
 import dev.streamproxy.it.support.Route;
 import dev.streamproxy.it.support.log.RecordedLogs;
 import org.slf4j.event.Level;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -21,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,7 +35,6 @@ class NotAsyncFallbackIT {
 
     private static final Duration EVIDENCE_WAIT = Duration.ofSeconds(10);
     private static final String FILTER_LOGGER = "dev.streamproxy.ProxyFilter";
-    private static final int PART = 100_000;
 
     @ContainerTest
     void anOpenEventStreamHoldsNoContainerThreadWhileItWaitsForTheNextEvent(ProxiedApp app) throws Exception {
@@ -58,28 +52,7 @@ class NotAsyncFallbackIT {
 
     @ContainerTest
     void behindANonAsyncFilterAnUploadStillReachesTheUpstreamAsItArrives(ProxiedApp app) throws Exception {
-        byte[] part1 = Payload.bytes(PART, 1);
-        byte[] part2 = Payload.bytes(PART, 2);
-        CountDownLatch upstreamHasPart1 = new CountDownLatch(1);
-        app.upstream().handle(ex -> {
-            byte[] first = ex.body().readNBytes(PART);
-            if (Arrays.equals(part1, first)) {
-                upstreamHasPart1.countDown();
-            }
-            byte[] rest = ex.body().readAllBytes();
-            ex.respond(200, "OK", new byte[0], "X-Part2-Intact: " + Arrays.equals(part2, rest));
-        });
-
-        try (ClientConnection c = app.connect()) {
-            c.send(RawRequest.of("PUT", "/ctx/sync/stream").header("Content-Length", Integer.toString(2 * PART)));
-            c.write(part1);
-            Await.latch(upstreamHasPart1, EVIDENCE_WAIT, "the upstream receiving part 1 before part 2 was sent");
-            c.write(part2);
-            RawResponse r = c.readResponse("PUT");
-
-            assertEquals(200, r.status(), r::toString);
-            assertEquals("true", r.header("X-Part2-Intact"));
-        }
+        StreamingIT.assertTheUploadStreams(app, "/ctx/sync/stream");
     }
 
     @ContainerTest
@@ -116,10 +89,10 @@ class NotAsyncFallbackIT {
                 .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream events = r.body()) {
-            assertEquals("data: one\n\n", readEvent(events));
+            assertEquals("data: one\n\n", BodyStreams.readEvent(events));
             int inside = ProxyThreads.inside().size();
             counted.countDown();
-            assertEquals("data: two\n\n", readEvent(events), "the stream's second event");
+            assertEquals("data: two\n\n", BodyStreams.readEvent(events), "the stream's second event");
             return inside;
         }
     }
@@ -128,16 +101,4 @@ class NotAsyncFallbackIT {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static String readEvent(InputStream in) throws IOException {
-        ByteArrayOutputStream event = new ByteArrayOutputStream();
-        int last = -1;
-        for (int b; (b = in.read()) >= 0; ) {
-            event.write(b);
-            if (b == '\n' && last == '\n') {
-                return event.toString(StandardCharsets.UTF_8);
-            }
-            last = b;
-        }
-        return event.toString(StandardCharsets.UTF_8);
-    }
 }

@@ -38,6 +38,14 @@ class StreamingIT {
 
     @ContainerTest
     void theUpstreamReceivesTheFirstPartOfAnUploadWhileTheClientStillHoldsTheRest(ProxiedApp app) throws Exception {
+        assertTheUploadStreams(app, "/ctx/api/stream");
+    }
+
+    /**
+     * PUTs two parts through {@code path}, the second only once the upstream has the first, and checks both arrived
+     * intact: the upload streams, whichever exchange carries it.
+     */
+    static void assertTheUploadStreams(ProxiedApp app, String path) throws Exception {
         byte[] part1 = Payload.bytes(PART, 1);
         byte[] part2 = Payload.bytes(PART, 2);
         CountDownLatch upstreamHasPart1 = new CountDownLatch(1);
@@ -52,7 +60,7 @@ class StreamingIT {
         });
 
         try (ClientConnection c = app.connect()) {
-            c.send(RawRequest.of("PUT", "/ctx/api/stream").header("Content-Length", Integer.toString(2 * PART)));
+            c.send(RawRequest.of("PUT", path).header("Content-Length", Integer.toString(2 * PART)));
             c.write(part1);
             Await.latch(upstreamHasPart1, EVIDENCE_WAIT, "the upstream receiving part 1 before part 2 was sent");
             c.write(part2);
@@ -116,9 +124,9 @@ class StreamingIT {
                 .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream events = r.body()) {
-            String first = readEvent(events);
+            String first = BodyStreams.readEvent(events);
             clientHasEvent1.countDown();
-            String second = readEvent(events);
+            String second = BodyStreams.readEvent(events);
 
             assertEquals("text/event-stream", r.headers().firstValue("Content-Type").orElse("").split(";")[0]);
             assertEquals("id: 1\ndata: one\n\n", first);
@@ -156,19 +164,6 @@ class StreamingIT {
             assertTrue(restSentAfterClientSawFirst.get(),
                     "the upstream had to send the rest before the client had the first part");
         }
-    }
-
-    private static String readEvent(InputStream in) throws IOException {
-        ByteArrayOutputStream event = new ByteArrayOutputStream();
-        int last = -1;
-        for (int b; (b = in.read()) >= 0; ) {
-            event.write(b);
-            if (b == '\n' && last == '\n') {
-                return event.toString(StandardCharsets.UTF_8);
-            }
-            last = b;
-        }
-        throw new IOException("stream ended inside an event: " + event.toString(StandardCharsets.UTF_8));
     }
 
     private static byte[] chunk(byte[] data) throws IOException {

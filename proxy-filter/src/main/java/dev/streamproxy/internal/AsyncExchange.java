@@ -8,7 +8,6 @@ import dev.streamproxy.internal.async.ClientWriter;
 import dev.streamproxy.internal.async.ExchangeLock;
 import dev.streamproxy.internal.async.UpstreamLeg;
 import dev.streamproxy.internal.client.PoolTimeoutException;
-import dev.streamproxy.internal.client.UpstreamConnectException;
 import dev.streamproxy.internal.client.UpstreamIOException;
 import dev.streamproxy.internal.error.ClientGoneException;
 import dev.streamproxy.internal.error.ErrorResponses;
@@ -376,10 +375,8 @@ final class AsyncExchange implements UpstreamLeg.Steps, ClientWriter.Events, Cli
             // after HEAD, bytes past a Content-Length). Nothing was sent: it is the keep-alive race, tried afresh.
             cause = new org.apache.hc.core5.http.NoHttpResponseException("stray bytes on a reused connection");
         }
-        IOException e = cause instanceof javax.net.ssl.SSLException && !from.headArrived()
-                && from.remoteAddress() != null
-                ? new UpstreamConnectException(from.endpoint(), from.remoteAddress(), cause) // the handshake failed
-                : new UpstreamIOException(from.endpoint(), from.reusedConnection(), from.headArrived(), cause);
+        IOException e = new UpstreamIOException(from.endpoint(), from.reusedConnection(), from.headArrived(),
+                cause);
         if (!headRelayed) {
             onTryFailed(target, e);
             return;

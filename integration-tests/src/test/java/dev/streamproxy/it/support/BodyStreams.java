@@ -156,6 +156,24 @@ public final class BodyStreams {
     }
 
     /** Reads and discards everything. @return the number of bytes */
+    /**
+     * Reads one server-sent event, up to and including the blank line that ends it.
+     *
+     * @throws IOException when the stream ends inside an event
+     */
+    public static String readEvent(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream event = new java.io.ByteArrayOutputStream();
+        int last = -1;
+        for (int b; (b = in.read()) >= 0; ) {
+            event.write(b);
+            if (b == '\n' && last == '\n') {
+                return event.toString(StandardCharsets.UTF_8);
+            }
+            last = b;
+        }
+        throw new IOException("stream ended inside an event: " + event.toString(StandardCharsets.UTF_8));
+    }
+
     public static long drain(InputStream in) throws IOException {
         byte[] buf = new byte[64 * 1024];
         long total = 0;

@@ -1,6 +1,5 @@
 package dev.streamproxy.it.support;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -68,24 +67,12 @@ public final class Smoke {
         HttpResponse<InputStream> r = CLIENT.send(HttpRequest.newBuilder(eventsUri).timeout(Duration.ofSeconds(20))
                 .build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body()) {
-            assertEquals("data: one\n\n", readEvent(in));
+            assertEquals("data: one\n\n", BodyStreams.readEvent(in));
             clientHasEvent1.countDown();
-            assertEquals("data: two\n\n", readEvent(in));
+            assertEquals("data: two\n\n", BodyStreams.readEvent(in));
         }
         assertTrue(secondSentAfterClientSawFirst.get(), "the proxy held the first event back");
         upstream.reset();
     }
 
-    private static String readEvent(InputStream in) throws IOException {
-        ByteArrayOutputStream event = new ByteArrayOutputStream();
-        int last = -1;
-        for (int b; (b = in.read()) >= 0; ) {
-            event.write(b);
-            if (b == '\n' && last == '\n') {
-                return event.toString(StandardCharsets.UTF_8);
-            }
-            last = b;
-        }
-        throw new IOException("stream ended inside an event: " + event.toString(StandardCharsets.UTF_8));
-    }
 }

@@ -3,7 +3,6 @@ package dev.streamproxy.internal.async;
 import dev.streamproxy.PoolStatistics;
 import dev.streamproxy.ProxyConfig;
 import dev.streamproxy.internal.client.Endpoint;
-import dev.streamproxy.internal.client.TlsContext;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.impl.bootstrap.AsyncRequesterBootstrap;
 import org.apache.hc.core5.http.impl.bootstrap.HttpAsyncRequester;
@@ -56,10 +55,9 @@ public final class AsyncClient implements AutoCloseable {
 
     /**
      * @param config    the validated config
-     * @param tls       the route's TLS context, or null when no target is {@code https}
      * @param scheduler the route's background thread: the timeout sweep and pool expiry run there, never blocking
      */
-    public AsyncClient(ProxyConfig config, TlsContext tls, ScheduledExecutorService scheduler) {
+    public AsyncClient(ProxyConfig config, ScheduledExecutorService scheduler) {
         Http1Config http1 = Http1Config.custom()
                 // small: every open connection (a held event stream: one each) keeps one buffer each way
                 .setBufferSize(SESSION_BUFFER)
@@ -81,7 +79,7 @@ public final class AsyncClient implements AutoCloseable {
                 .create();
         this.pool = new AsyncPool(requester, config.resolver(), config.maxConnections(),
                 Timeout.ofMilliseconds(config.connectionRequestTimeout().toMillis()),
-                Timeout.ofMilliseconds(config.connectTimeout().toMillis()), AsyncTls.strategy(tls));
+                Timeout.ofMilliseconds(config.connectTimeout().toMillis()));
         this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.responseTimeout().toMillis());
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
         requester.start();

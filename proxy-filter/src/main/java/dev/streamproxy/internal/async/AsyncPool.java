@@ -14,8 +14,6 @@ import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.pool.StrictConnPool;
 import org.apache.hc.core5.reactor.ConnectionInitiator;
 import org.apache.hc.core5.reactor.IOSession;
-import org.apache.hc.core5.reactor.ssl.TransportSecurityLayer;
-import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
@@ -29,6 +27,8 @@ import java.net.UnknownHostException;
  * {@link StrictConnPool} holding I/O sessions of the route's reactor. A lease never blocks: it is granted at once,
  * when a slot frees up, or fails with {@link PoolTimeoutException} after {@code connectionRequestTimeout}; a slot
  * without a connection gets a new one, tried on each of the name's addresses in turn.
+ *
+ * <p>Plain {@code http} only: a route with an {@code https} target runs the blocking exchange for now.
  *
  * <p>The pool is ours rather than the requester's own so that the three waits stay three settings (a free slot,
  * a connect, an idle upstream) and so that an exchange can close its own connection when its client goes away.
@@ -50,13 +50,10 @@ public final class AsyncPool implements AutoCloseable {
     private final Timeout leaseTimeout;
     private final Timeout connectTimeout;
     private final int maxPerEndpoint;
-    private final TlsStrategy tls;
 
-    /** @param tls the route's TLS, or null when no target is {@code https} */
     AsyncPool(ConnectionInitiator reactor, HostResolver resolver, int maxPerEndpoint, Timeout leaseTimeout,
-              Timeout connectTimeout, TlsStrategy tls) {
+              Timeout connectTimeout) {
         this.reactor = reactor;
-        this.tls = tls;
         this.resolver = resolver;
         this.maxPerEndpoint = maxPerEndpoint;
         this.leaseTimeout = leaseTimeout;
@@ -120,12 +117,8 @@ public final class AsyncPool implements AutoCloseable {
             public void completed(IOSession session) {
                 // the proxy enforces responseTimeout itself: a back-pressured stream is not an idle upstream
                 session.setSocketTimeout(Timeout.DISABLED);
-                if (endpoint.tls()) {
-                    handshake(endpoint, addresses[i], session, entry, then);
-                } else {
-                    entry.assignConnection(session);
-                    then.leased(new Lease(entry, false));
-                }
+                entry.assignConnection(session);
+                then.leased(new Lease(entry, false));
             }
 
             @Override
@@ -142,34 +135,6 @@ public final class AsyncPool implements AutoCloseable {
             public void cancelled() {
                 pool.release(entry, false);
                 then.failed(new PoolTimeoutException("connection pool is closed", null, true));
-            }
-        });
-    }
-
-    /**
-     * The TLS handshake before the connection is leased, so its failure is a connect failure (502, or 504 when it
-     * timed out, naming the TLS problem) and never a try that reached the upstream.
-     */
-    private void handshake(Endpoint endpoint, InetAddress address, IOSession session,
-                           PoolEntry<Endpoint, IOSession> entry, Leased then) {
-        HttpHost named = new HttpHost("https", endpoint.hostName(), endpoint.port());
-        tls.upgrade((TransportSecurityLayer) session, named, null, connectTimeout, new FutureCallback<>() {
-            @Override
-            public void completed(TransportSecurityLayer secured) {
-                entry.assignConnection(session);
-                then.leased(new Lease(entry, false));
-            }
-
-            @Override
-            public void failed(Exception e) {
-                session.close(CloseMode.IMMEDIATE);
-                pool.release(entry, false);
-                then.failed(new UpstreamConnectException(endpoint, address, e));
-            }
-
-            @Override
-            public void cancelled() {
-                failed(new java.io.InterruptedIOException("TLS handshake cancelled"));
             }
         });
     }

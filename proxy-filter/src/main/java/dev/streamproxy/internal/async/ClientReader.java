@@ -41,6 +41,8 @@ public final class ClientReader implements ReadListener, UpstreamLeg.Body {
     private final Events events;
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>(4);
     private ServletInputStream in;
+    /** The array the next read goes into, kept across short reads so a small body costs one copy, not two. */
+    private byte[] scratch;
     /** The container has called back once: before that nothing is read, as {@link ClientWriter} waits to write. */
     private boolean primed;
     /** The offset of the first kept chunk's first byte. */
@@ -129,8 +131,10 @@ public final class ClientReader implements ReadListener, UpstreamLeg.Body {
         try {
             while (primed && in != null && !eof && !stopped && failure == null && read - sent < AsyncClient.WINDOW
                     && in.isReady()) {
-                byte[] buffer = new byte[READ_SIZE];
-                int n = in.read(buffer);
+                if (scratch == null) {
+                    scratch = new byte[READ_SIZE];
+                }
+                int n = in.read(scratch);
                 if (n < 0) {
                     eof = true;
                     more = true;
@@ -139,7 +143,12 @@ public final class ClientReader implements ReadListener, UpstreamLeg.Body {
                 if (n == 0) {
                     continue;
                 }
-                chunks.add(n == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, n));
+                if (n == scratch.length) {
+                    chunks.add(scratch); // a full read is kept as it is; the next read gets a new array
+                    scratch = null;
+                } else {
+                    chunks.add(java.util.Arrays.copyOf(scratch, n));
+                }
                 read += n;
                 more = true;
                 if (read == length) {

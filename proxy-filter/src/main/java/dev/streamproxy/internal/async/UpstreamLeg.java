@@ -114,11 +114,6 @@ public final class UpstreamLeg implements AsyncClientExchangeHandler {
         return lease.endpoint();
     }
 
-    /** @return the address the connection went to, or null when it is not known */
-    public java.net.InetAddress remoteAddress() {
-        return lease.session().getRemoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
-    }
-
     /** @return true once the final head has arrived (the try failed with or after it) */
     public boolean headArrived() {
         return head != null;

@@ -121,8 +121,7 @@ public final class Connector {
         return secure;
     }
 
-    /** @return true for an IPv4 or IPv6 literal, which is never sent as SNI */
-    public static boolean isIpLiteral(String host) {
+    static boolean isIpLiteral(String host) {
         return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 

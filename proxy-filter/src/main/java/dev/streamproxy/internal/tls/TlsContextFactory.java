@@ -64,7 +64,7 @@ public final class TlsContextFactory {
             }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
-            return new TlsContext(context, protocols);
+            return new TlsContext(context.getSocketFactory(), protocols);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("streamproxy: the TLS settings cannot be used: " + e.getMessage(), e);
         }

@@ -44,7 +44,7 @@ public final class Upstreams implements AutoCloseable {
             return t;
         });
         this.client = new UpstreamClient(config, tls, scheduler, name);
-        this.async = new AsyncClient(config, tls, scheduler);
+        this.async = new AsyncClient(config, scheduler);
         List<TargetSet.Spec> specs = new ArrayList<>();
         for (TargetUri t : config.targets()) {
             specs.add(new TargetSet.Spec(new UpstreamTarget(t.uri()), t.weight()));

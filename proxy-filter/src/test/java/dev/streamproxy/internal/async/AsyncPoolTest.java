@@ -123,7 +123,7 @@ class AsyncPoolTest {
     }
 
     private AsyncPool pool(int max, dev.streamproxy.HostResolver resolver) {
-        return new AsyncPool(reactor, resolver, max, Timeout.ofMilliseconds(200), Timeout.ofSeconds(2), null);
+        return new AsyncPool(reactor, resolver, max, Timeout.ofMilliseconds(200), Timeout.ofSeconds(2));
     }
 
     private static Endpoint local(int port) {
